@@ -1,0 +1,131 @@
+// sluice::session: one connection to SQLite or MariaDB/MySQL, and the single-row operations.
+// A session is not thread-safe: give each thread its own.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sluice/detail/bind.hpp>
+#include <sluice/detail/export.hpp>
+#include <sluice/error.hpp>
+#include <sluice/model.hpp>
+
+namespace sluice {
+
+namespace detail {
+class session_impl;
+}  // namespace detail
+
+template <class T> class query;
+
+// What the statement log reports for each statement run (see session::on_statement).
+struct statement_event {
+    std::string_view sql;
+    std::span<const std::string> values;  // bound values as text, long ones cut
+    std::chrono::nanoseconds elapsed;
+    std::uint64_t rows;                    // affected (writes) or read (queries)
+};
+
+enum class backend { sqlite, mariadb };
+
+// Rolls back on destruction unless committed. Nested transactions use savepoints.
+class SLUICE_API transaction {
+public:
+    transaction(transaction&& other) noexcept;
+    transaction& operator=(transaction&&) = delete;
+    ~transaction();
+
+    void commit();
+    void rollback();
+    bool active() const noexcept { return impl_ != nullptr; }
+
+private:
+    friend class session;
+    transaction(detail::session_impl& impl, int depth) : impl_(&impl), depth_(depth) {}
+    detail::session_impl* impl_;
+    int depth_;
+};
+
+class SLUICE_API session {
+public:
+    // "sqlite:///relative.db", "sqlite:////abs/path.db", "sqlite://" (in memory),
+    // "mysql://user:password@host:3306/db" or "mariadb://...". Throws connection_error.
+    explicit session(std::string_view url);
+    session(session&&) noexcept;
+    session& operator=(session&&) noexcept;
+    ~session();
+
+    sluice::backend backend() const noexcept;
+
+    // --- schema ---------------------------------------------------------------------------
+    template <class T> void create_table() { create_table(table_of<T>()); }
+    template <class T> void drop_table() { drop_table(table_of<T>()); }
+    // Throws schema_error naming every column where the live table and the model disagree.
+    template <class T> void verify() { verify(table_of<T>()); }
+    // The statements create_table<T>() runs, for migrations and review.
+    template <class T> std::vector<std::string> create_table_sql() const { return create_table_sql(table_of<T>()); }
+
+    // --- single rows ----------------------------------------------------------------------
+    // Inserts obj; an auto-increment key that is 0 is assigned by the database and written back.
+    template <class T> void insert(T& obj) { insert(table_of<T>(), &obj); }
+    template <class T, class... Key> std::optional<T> get(const Key&... key) {
+        const value_ref refs[] = {detail::bind_ref(key)...};
+        std::optional<T> out;
+        out.emplace();
+        if (!get(table_of<T>(), refs, &*out)) out.reset();
+        return out;
+    }
+    // Updates the row with obj's key; throws sluice::error if there is no such row.
+    template <class T> void update(const T& obj) { update(table_of<T>(), &obj); }
+    // Deletes the row with obj's key; returns whether there was one.
+    template <class T> bool remove(const T& obj) { return remove(table_of<T>(), &obj); }
+    // Inserts obj, or updates every non-key column of the row with the same key.
+    template <class T> void upsert(T& obj) { upsert(table_of<T>(), &obj); }
+
+    template <class T> query<T> query();
+
+    // --- transactions ---------------------------------------------------------------------
+    sluice::transaction transaction();
+    bool in_transaction() const noexcept;
+
+    // --- raw SQL: the escape hatch; values are bound to `?` placeholders, never spliced ---
+    template <class... V> std::uint64_t execute(std::string_view sql, const V&... values) {
+        const value_ref refs[] = {value_ref{}, detail::bind_ref(values)...};
+        return execute(sql, std::span<const value_ref>(refs).subspan(1));
+    }
+    std::uint64_t execute(std::string_view sql, std::span<const value_ref> values);
+    // The first column of the first row as text (NULL -> nullopt), e.g. for SELECT VERSION().
+    template <class... V> std::optional<std::string> scalar(std::string_view sql, const V&... values) {
+        const value_ref refs[] = {value_ref{}, detail::bind_ref(values)...};
+        return scalar(sql, std::span<const value_ref>(refs).subspan(1));
+    }
+    std::optional<std::string> scalar(std::string_view sql, std::span<const value_ref> values);
+
+    // --- observability --------------------------------------------------------------------
+    // Called after every statement. SLUICE_ECHO=1 in the environment prints each to stderr.
+    void on_statement(std::function<void(const statement_event&)> callback);
+
+    // Internals used by query<T> and the cursor.
+    detail::session_impl& impl() noexcept { return *impl_; }
+
+private:
+    void create_table(const table_info& t);
+    void drop_table(const table_info& t);
+    void verify(const table_info& t);
+    std::vector<std::string> create_table_sql(const table_info& t) const;
+    void insert(const table_info& t, void* obj);
+    bool get(const table_info& t, std::span<const value_ref> key, void* out);
+    void update(const table_info& t, const void* obj);
+    bool remove(const table_info& t, const void* obj);
+    void upsert(const table_info& t, void* obj);
+
+    std::unique_ptr<detail::session_impl> impl_;
+};
+
+}  // namespace sluice

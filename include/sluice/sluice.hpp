@@ -1,0 +1,7 @@
+// sluice: a lightweight C++20 ORM for MariaDB/MySQL and SQLite. Include this one header.
+#pragma once
+
+#include <sluice/error.hpp>
+#include <sluice/model.hpp>
+#include <sluice/session.hpp>
+#include <sluice/types.hpp>

@@ -1,0 +1,256 @@
+// C++ field types <-> SQL column kinds. A model's field may be any type listed in
+// field_traits below, or std::optional of one (a nullable column).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>  // std::in_range
+#include <variant>
+#include <vector>
+
+#include <sluice/detail/export.hpp>
+
+namespace sluice {
+
+// DATETIME(6) on MariaDB; fixed-width ISO-8601 text on SQLite, so it sorts as it compares.
+using datetime = std::chrono::sys_time<std::chrono::microseconds>;
+// DATE on MariaDB; 'YYYY-MM-DD' text on SQLite.
+using date = std::chrono::sys_days;
+using blob = std::vector<std::byte>;
+
+// What a column holds, independent of the backend. Enums map to their underlying integer.
+enum class column_kind : std::uint8_t {
+    boolean,
+    int8, int16, int32, int64,
+    uint8, uint16, uint32, uint64,
+    float32, float64,
+    text, blob,
+    datetime, date,
+};
+
+SLUICE_API std::string_view to_string(column_kind kind) noexcept;
+
+struct null_t {
+    friend bool operator==(null_t, null_t) = default;
+};
+
+// A value as bound to a statement, not owning text or bytes: it points into a model's
+// field or into a value that outlives the statement.
+using value_ref = std::variant<null_t, std::int64_t, std::uint64_t, double, std::string_view,
+                               std::span<const std::byte>, datetime, date>;
+
+// An owning value, kept by expressions and queries until they run.
+using value = std::variant<null_t, std::int64_t, std::uint64_t, double, std::string, blob,
+                           datetime, date>;
+
+SLUICE_API value_ref as_ref(const value& v) noexcept;
+// Renders a value for the statement log: text quoted and cut at max_chars.
+SLUICE_API std::string describe(const value_ref& v, std::size_t max_chars = 64);
+
+namespace detail {
+
+// Reads one column of the current row. Implemented per backend over the native row; each
+// getter throws detail::cell_mismatch when the stored value has another type or range.
+class SLUICE_API row_reader {
+public:
+    virtual bool is_null(int column) = 0;
+    virtual std::int64_t get_int64(int column) = 0;
+    virtual std::uint64_t get_uint64(int column) = 0;
+    virtual double get_double(int column) = 0;
+    virtual std::string_view get_text(int column) = 0;
+    virtual std::span<const std::byte> get_blob(int column) = 0;
+    virtual datetime get_datetime(int column) = 0;
+    virtual date get_date(int column) = 0;
+
+protected:
+    ~row_reader() = default;
+};
+
+// Thrown by readers and range checks; the mapping code adds table and column and rethrows
+// it as sluice::conversion_error.
+struct SLUICE_API cell_mismatch {
+    std::string what;
+};
+
+[[noreturn]] SLUICE_API void throw_out_of_range(std::string_view target_type, std::string_view found);
+[[noreturn]] SLUICE_API void throw_null_into_non_optional();
+
+template <class T> struct is_optional : std::false_type {};
+template <class T> struct is_optional<std::optional<T>> : std::true_type {};
+
+// No SQL mapping for this field type: use an integer, bool, float, double, std::string,
+// sluice::blob, sluice::datetime, sluice::date, an enum, or std::optional of one of them.
+template <class T> struct no_sql_mapping_for_field_type;
+
+template <class T, class = void> struct field_traits {
+    static constexpr bool supported = false;
+};
+
+template <class Int, column_kind Kind> struct integer_traits {
+    static constexpr bool supported = true;
+    static constexpr column_kind kind = Kind;
+    static value_ref to_ref(const Int& v) noexcept {
+        if constexpr (std::is_signed_v<Int>) return std::int64_t{v};
+        else return std::uint64_t{v};
+    }
+    static void read(Int& out, row_reader& row, int column) {
+        if constexpr (std::is_signed_v<Int>) {
+            const std::int64_t v = row.get_int64(column);
+            if (!std::in_range<Int>(v)) throw_out_of_range(to_string(Kind), std::to_string(v));
+            out = static_cast<Int>(v);
+        } else {
+            const std::uint64_t v = row.get_uint64(column);
+            if (!std::in_range<Int>(v)) throw_out_of_range(to_string(Kind), std::to_string(v));
+            out = static_cast<Int>(v);
+        }
+    }
+};
+
+template <> struct field_traits<std::int8_t> : integer_traits<std::int8_t, column_kind::int8> {};
+template <> struct field_traits<std::int16_t> : integer_traits<std::int16_t, column_kind::int16> {};
+template <> struct field_traits<std::int32_t> : integer_traits<std::int32_t, column_kind::int32> {};
+template <> struct field_traits<std::int64_t> : integer_traits<std::int64_t, column_kind::int64> {};
+template <> struct field_traits<std::uint8_t> : integer_traits<std::uint8_t, column_kind::uint8> {};
+template <> struct field_traits<std::uint16_t> : integer_traits<std::uint16_t, column_kind::uint16> {};
+template <> struct field_traits<std::uint32_t> : integer_traits<std::uint32_t, column_kind::uint32> {};
+template <> struct field_traits<std::uint64_t> : integer_traits<std::uint64_t, column_kind::uint64> {};
+// long long and long are distinct types of the same width on LP64.
+template <> struct field_traits<long long> : integer_traits<long long, column_kind::int64> {};
+template <> struct field_traits<unsigned long long> : integer_traits<unsigned long long, column_kind::uint64> {};
+
+template <> struct field_traits<bool> {
+    static constexpr bool supported = true;
+    static constexpr column_kind kind = column_kind::boolean;
+    static value_ref to_ref(const bool& v) noexcept { return std::int64_t{v ? 1 : 0}; }
+    static void read(bool& out, row_reader& row, int column) {
+        const std::int64_t v = row.get_int64(column);
+        if (v != 0 && v != 1) throw_out_of_range("boolean (0 or 1)", std::to_string(v));
+        out = v == 1;
+    }
+};
+
+template <> struct field_traits<double> {
+    static constexpr bool supported = true;
+    static constexpr column_kind kind = column_kind::float64;
+    static value_ref to_ref(const double& v) noexcept { return v; }
+    static void read(double& out, row_reader& row, int column) { out = row.get_double(column); }
+};
+
+template <> struct field_traits<float> {
+    static constexpr bool supported = true;
+    static constexpr column_kind kind = column_kind::float32;
+    static value_ref to_ref(const float& v) noexcept { return double{v}; }
+    static void read(float& out, row_reader& row, int column) {
+        out = static_cast<float>(row.get_double(column));
+    }
+};
+
+template <> struct field_traits<std::string> {
+    static constexpr bool supported = true;
+    static constexpr column_kind kind = column_kind::text;
+    static value_ref to_ref(const std::string& v) noexcept { return std::string_view{v}; }
+    // assign() reuses the string's capacity: a refilled buffer allocates nothing.
+    static void read(std::string& out, row_reader& row, int column) {
+        const std::string_view v = row.get_text(column);
+        out.assign(v.data(), v.size());
+    }
+};
+
+template <> struct field_traits<blob> {
+    static constexpr bool supported = true;
+    static constexpr column_kind kind = column_kind::blob;
+    static value_ref to_ref(const blob& v) noexcept { return std::span<const std::byte>{v}; }
+    static void read(blob& out, row_reader& row, int column) {
+        const std::span<const std::byte> v = row.get_blob(column);
+        out.assign(v.begin(), v.end());
+    }
+};
+
+template <> struct field_traits<datetime> {
+    static constexpr bool supported = true;
+    static constexpr column_kind kind = column_kind::datetime;
+    static value_ref to_ref(const datetime& v) noexcept { return v; }
+    static void read(datetime& out, row_reader& row, int column) { out = row.get_datetime(column); }
+};
+
+template <> struct field_traits<date> {
+    static constexpr bool supported = true;
+    static constexpr column_kind kind = column_kind::date;
+    static value_ref to_ref(const date& v) noexcept { return v; }
+    static void read(date& out, row_reader& row, int column) { out = row.get_date(column); }
+};
+
+template <class E>
+struct field_traits<E, std::enable_if_t<std::is_enum_v<E>>> {
+    using underlying = std::underlying_type_t<E>;
+    static constexpr bool supported = field_traits<underlying>::supported;
+    static constexpr column_kind kind = field_traits<underlying>::kind;
+    static value_ref to_ref(const E& v) noexcept {
+        return field_traits<underlying>::to_ref(static_cast<underlying>(v));
+    }
+    static void read(E& out, row_reader& row, int column) {
+        underlying u{};
+        field_traits<underlying>::read(u, row, column);
+        out = static_cast<E>(u);
+    }
+};
+
+template <class T> struct column_type {
+    using type = T;
+    static constexpr bool nullable = false;
+};
+template <class T> struct column_type<std::optional<T>> {
+    using type = T;
+    static constexpr bool nullable = true;
+};
+
+template <class Field>
+inline constexpr bool is_supported_field =
+    field_traits<typename column_type<Field>::type>::supported &&
+    !is_optional<typename column_type<Field>::type>::value;
+
+// Field codec: the type-erased pair of functions that binds and reads one field, so the
+// per-row work in lib/ is ordinary compiled code driven by a column list.
+struct field_codec {
+    value_ref (*to_ref)(const void* field) noexcept;
+    void (*read)(void* field, row_reader& row, int column);
+};
+
+template <class Field> value_ref field_to_ref(const void* field) noexcept {
+    using traits = field_traits<typename column_type<Field>::type>;
+    const Field& f = *static_cast<const Field*>(field);
+    if constexpr (column_type<Field>::nullable) {
+        if (!f) return null_t{};
+        return traits::to_ref(*f);
+    } else {
+        return traits::to_ref(f);
+    }
+}
+
+template <class Field> void field_read(void* field, row_reader& row, int column) {
+    using traits = field_traits<typename column_type<Field>::type>;
+    Field& f = *static_cast<Field*>(field);
+    if constexpr (column_type<Field>::nullable) {
+        if (row.is_null(column)) {
+            f.reset();
+            return;
+        }
+        if (!f) f.emplace();
+        traits::read(*f, row, column);
+    } else {
+        if (row.is_null(column)) throw_null_into_non_optional();
+        traits::read(f, row, column);
+    }
+}
+
+template <class Field>
+inline constexpr field_codec codec_for{&field_to_ref<Field>, &field_read<Field>};
+
+}  // namespace detail
+}  // namespace sluice

@@ -1,0 +1,68 @@
+// Private: one native database connection and the statements run on it.
+// SOCI opens and owns the connection; statements run through the native API (sqlite3 /
+// libmariadb prepared statements) so that every value is bound, never spliced, and rows are
+// read straight into model fields.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <sluice/types.hpp>
+
+#include "dialect.hpp"
+
+namespace sluice::detail {
+
+// A non-owning callable reference, so the per-row callback costs one indirect call and no
+// allocation.
+template <class Signature> class function_ref;
+template <class R, class... Args> class function_ref<R(Args...)> {
+public:
+    template <class F>
+        requires(!std::is_same_v<std::remove_cvref_t<F>, function_ref>)
+    function_ref(F&& f) noexcept  // NOLINT: implicit by design, like std::function_ref
+        : object_(const_cast<void*>(static_cast<const void*>(std::addressof(f)))),
+          call_([](void* o, Args... args) -> R {
+              return (*static_cast<std::remove_reference_t<F>*>(o))(std::forward<Args>(args)...);
+          }) {}
+    R operator()(Args... args) const { return call_(object_, std::forward<Args>(args)...); }
+
+private:
+    void* object_;
+    R (*call_)(void*, Args...);
+};
+
+using row_callback = function_ref<void(row_reader&)>;
+
+// Thrown by binders when a value cannot be represented by this backend; the session adds
+// table and column (it knows which column parameter `index` feeds).
+struct bind_mismatch {
+    std::size_t index;
+    std::string what;
+};
+
+class connection {
+public:
+    virtual ~connection() = default;
+    virtual const dialect& sql() const noexcept = 0;
+
+    // Runs one statement; calls on_row for each result row. Returns rows affected (writes)
+    // or rows read (queries).
+    virtual std::uint64_t run(std::string_view sql, std::span<const value_ref> params,
+                              row_callback on_row) = 0;
+    virtual std::uint64_t last_insert_id() = 0;
+    // Largest number of bound parameters one statement may take.
+    virtual std::size_t max_parameters() const noexcept = 0;
+    virtual void* native_handle() noexcept = 0;
+};
+
+struct connection_target;  // parsed URL, see url.hpp
+std::unique_ptr<connection> open_sqlite(const connection_target& target);
+std::unique_ptr<connection> open_mysql(const connection_target& target);
+
+}  // namespace sluice::detail

@@ -1,0 +1,40 @@
+// Private: what differs between SQL backends, in one object per backend. Rendering code
+// asks the dialect instead of branching on the backend.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <sluice/model.hpp>
+
+namespace sluice::detail {
+
+class dialect {
+public:
+    virtual ~dialect() = default;
+    virtual std::string_view name() const noexcept = 0;
+    // Quotes a model-provided identifier; throws sluice::error if it is not [A-Za-z_][A-Za-z0-9_]*.
+    virtual std::string quote(std::string_view identifier) const = 0;
+    // The column definition after the name: type, NULL-ness and, for an auto-increment key,
+    // the backend's way of saying so.
+    virtual std::string column_definition(const table_info& table, const column_info& column) const = 0;
+    // Whether the primary key is declared inline on its column (SQLite INTEGER PRIMARY KEY).
+    virtual bool inline_primary_key(const table_info& table) const noexcept = 0;
+    virtual std::string table_options() const = 0;
+    virtual std::string create_index(const table_info& table, const std::vector<std::size_t>& columns) const = 0;
+    // "ON CONFLICT (pk) DO UPDATE SET c = excluded.c" or "ON DUPLICATE KEY UPDATE c = VALUES(c)".
+    virtual std::string upsert_clause(const table_info& table) const = 0;
+    // Declared type name as the backend reports it back, for verify<T>().
+    virtual std::string type_name(const table_info& table, const column_info& column) const = 0;
+    // True where `(a, b) > (?, ?)` uses an index range (SQLite); MariaDB/MySQL need the
+    // expanded form.
+    virtual bool row_value_keyset() const noexcept = 0;
+};
+
+const dialect& sqlite_dialect() noexcept;
+const dialect& mysql_dialect() noexcept;
+
+// Quotes with `quote_char`, after validating the identifier.
+std::string quote_identifier(std::string_view identifier, char quote_char);
+
+}  // namespace sluice::detail

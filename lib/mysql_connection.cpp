@@ -1,0 +1,379 @@
+// MariaDB/MySQL through SOCI's mysql backend (connection) and libmariadb's prepared
+// statements (binary protocol: values are bound, never escaped into the text; rows are read
+// unbuffered into reused buffers, so a page costs no per-row allocation).
+#include <mysql.h>
+#include <errmsg.h>
+
+#include <cstring>
+#include <vector>
+
+#include <soci/mysql/soci-mysql.h>
+#include <soci/soci.h>
+
+#include <sluice/error.hpp>
+
+#include "connection.hpp"
+#include "statement_cache.hpp"
+#include "url.hpp"
+
+namespace sluice::detail {
+namespace {
+
+bool is_connection_lost(unsigned code) {
+    // 1927: MariaDB ER_CONNECTION_KILLED; 4031: MySQL 8 client idle timeout.
+    return code == CR_SERVER_GONE_ERROR || code == CR_SERVER_LOST || code == 2055 || code == 1927 || code == 4031;
+}
+
+enum class storage : std::uint8_t { integer, real, text, time };
+
+struct result_column {
+    storage kind = storage::text;
+    bool is_unsigned = false;
+    std::int64_t integer = 0;
+    double real = 0;
+    MYSQL_TIME time{};
+    std::vector<char> buffer;
+    unsigned long length = 0;
+    my_bool is_null = 0;
+    my_bool error = 0;
+};
+
+struct param_slot {
+    union {
+        std::int64_t i;
+        std::uint64_t u;
+        double d;
+    } number{};
+    MYSQL_TIME time{};
+    unsigned long length = 0;
+};
+
+struct prepared {
+    MYSQL_STMT* stmt = nullptr;
+    std::vector<MYSQL_BIND> params;
+    std::vector<param_slot> slots;
+    std::vector<MYSQL_BIND> results;
+    std::vector<result_column> columns;
+    bool results_ready = false;
+
+    prepared() = default;
+    prepared(const prepared&) = delete;
+    prepared& operator=(const prepared&) = delete;
+    ~prepared() {
+        if (stmt) mysql_stmt_close(stmt);
+    }
+};
+
+[[noreturn]] void mismatch(const result_column& c, std::string_view expected) {
+    std::string found;
+    switch (c.kind) {
+    case storage::integer: found = "integer " + (c.is_unsigned ? std::to_string(static_cast<std::uint64_t>(c.integer)) : std::to_string(c.integer)); break;
+    case storage::real: found = "floating-point " + std::to_string(c.real); break;
+    case storage::text: found = "text '" + std::string(c.buffer.data(), std::min<unsigned long>(c.length, 32)) + "'"; break;
+    case storage::time: found = "a date/time"; break;
+    }
+    throw cell_mismatch{"expected " + std::string(expected) + ", found " + found};
+}
+
+class mysql_row final : public row_reader {
+public:
+    std::vector<result_column>* columns = nullptr;
+
+    bool is_null(int c) override { return col(c).is_null != 0; }
+    std::int64_t get_int64(int c) override {
+        const result_column& r = col(c);
+        if (r.kind != storage::integer) mismatch(r, "an integer");
+        if (r.is_unsigned && r.integer < 0) throw_out_of_range("a signed 64-bit integer", std::to_string(static_cast<std::uint64_t>(r.integer)));
+        return r.integer;
+    }
+    std::uint64_t get_uint64(int c) override {
+        const result_column& r = col(c);
+        if (r.kind != storage::integer) mismatch(r, "an integer");
+        if (!r.is_unsigned && r.integer < 0) throw_out_of_range("an unsigned integer", std::to_string(r.integer));
+        return static_cast<std::uint64_t>(r.integer);
+    }
+    double get_double(int c) override {
+        const result_column& r = col(c);
+        if (r.kind == storage::real) return r.real;
+        if (r.kind == storage::integer) return r.is_unsigned ? static_cast<double>(static_cast<std::uint64_t>(r.integer)) : static_cast<double>(r.integer);
+        mismatch(r, "a number");
+    }
+    std::string_view get_text(int c) override {
+        const result_column& r = col(c);
+        if (r.kind != storage::text) mismatch(r, "text");
+        return {r.buffer.data(), r.length};
+    }
+    std::span<const std::byte> get_blob(int c) override {
+        const result_column& r = col(c);
+        if (r.kind != storage::text) mismatch(r, "a blob");
+        return {reinterpret_cast<const std::byte*>(r.buffer.data()), r.length};
+    }
+    datetime get_datetime(int c) override {
+        const MYSQL_TIME& t = time_of(c, "a datetime");
+        using namespace std::chrono;
+        return datetime{to_days(t)} + hours{t.hour} + minutes{t.minute} + seconds{t.second} + microseconds{t.second_part};
+    }
+    date get_date(int c) override {
+        const MYSQL_TIME& t = time_of(c, "a date");
+        if (t.hour || t.minute || t.second || t.second_part) throw cell_mismatch{"expected a date, found a datetime with a time of day"};
+        return to_days(t);
+    }
+
+private:
+    result_column& col(int c) { return (*columns)[static_cast<std::size_t>(c)]; }
+    const MYSQL_TIME& time_of(int c, std::string_view expected) {
+        const result_column& r = col(c);
+        if (r.kind != storage::time || r.time.time_type == MYSQL_TIMESTAMP_TIME) mismatch(r, expected);
+        return r.time;
+    }
+    static date to_days(const MYSQL_TIME& t) {
+        using namespace std::chrono;
+        const year_month_day ymd{year{static_cast<int>(t.year)}, month{t.month}, day{t.day}};
+        if (!ymd.ok()) throw cell_mismatch{"invalid or zero date " + std::to_string(t.year) + "-" + std::to_string(t.month) + "-" + std::to_string(t.day)};
+        return sys_days{ymd};
+    }
+};
+
+std::string soci_quote(std::string_view v) {
+    std::string out = "'";
+    for (char c : v) {
+        if (c == '\'' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+void to_mysql_time(datetime t, MYSQL_TIME& out, std::size_t index) {
+    using namespace std::chrono;
+    const sys_days day_part = floor<days>(t);
+    const year_month_day ymd{day_part};
+    if (static_cast<int>(ymd.year()) < 1000 || static_cast<int>(ymd.year()) > 9999)
+        throw bind_mismatch{index, "datetime outside MariaDB's range, years 1000-9999"};
+    const long long us = (t - day_part).count();
+    out = MYSQL_TIME{};
+    out.year = static_cast<unsigned>(static_cast<int>(ymd.year()));
+    out.month = static_cast<unsigned>(ymd.month());
+    out.day = static_cast<unsigned>(ymd.day());
+    out.hour = static_cast<unsigned>(us / 3'600'000'000LL);
+    out.minute = static_cast<unsigned>(us / 60'000'000LL % 60);
+    out.second = static_cast<unsigned>(us / 1'000'000LL % 60);
+    out.second_part = static_cast<unsigned long>(us % 1'000'000LL);
+    out.time_type = MYSQL_TIMESTAMP_DATETIME;
+}
+
+class mysql_connection final : public connection {
+public:
+    explicit mysql_connection(const connection_target& target) : cache_(128) {
+        std::string connect = "host=" + soci_quote(target.host) + " port=" + std::to_string(target.port) +
+                              " charset=utf8mb4 connect_timeout=" + std::to_string(target.connect_timeout_s);
+        if (!target.user.empty()) connect += " user=" + soci_quote(target.user);
+        if (!target.password.empty()) connect += " password=" + soci_quote(target.password);
+        if (!target.database.empty()) connect += " db=" + soci_quote(target.database);
+        if (!target.unix_socket.empty()) connect += " unix_socket=" + soci_quote(target.unix_socket);
+        try {
+            soci_.open(*soci::factory_mysql(), connect);
+        } catch (const std::exception& e) {
+            // The server's message names the user, never the password; the URL is redacted.
+            throw connection_error("sluice: cannot connect to " + target.redacted + ": " + e.what());
+        }
+        conn_ = static_cast<soci::mysql_session_backend*>(soci_.get_backend())->conn_;
+        // Strict mode turns truncation and invalid values into errors; UTC because sluice
+        // datetimes are sys_time.
+        run_plain("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
+                  "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'");
+    }
+
+    ~mysql_connection() override { cache_.clear(); }
+
+    const dialect& sql() const noexcept override { return mysql_dialect(); }
+    void* native_handle() noexcept override { return conn_; }
+    std::uint64_t last_insert_id() override { return last_insert_id_; }
+    std::size_t max_parameters() const noexcept override { return 65535; }
+
+    std::uint64_t run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) override {
+        prepared& p = prepare(sql);
+        if (params.size() != p.params.size())
+            throw error("sluice: statement takes " + std::to_string(p.params.size()) + " values, " +
+                        std::to_string(params.size()) + " given [in: " + std::string(sql) + "]");
+        bind_params(p, params);
+        if (mysql_stmt_execute(p.stmt) != 0) fail(p.stmt, sql);
+        if (mysql_stmt_field_count(p.stmt) == 0) {
+            last_insert_id_ = mysql_stmt_insert_id(p.stmt);
+            return mysql_stmt_affected_rows(p.stmt);
+        }
+        // Rows are fetched unbuffered; whatever happens in on_row, the rest of the result
+        // must be discarded before the connection can run anything else.
+        struct drain_guard {
+            MYSQL_STMT* stmt;
+            ~drain_guard() { mysql_stmt_free_result(stmt); }
+        } guard{p.stmt};
+        prepare_results(p, sql);
+        row_.columns = &p.columns;
+        std::uint64_t rows = 0;
+        for (;;) {
+            int rc = mysql_stmt_fetch(p.stmt);
+            if (rc == MYSQL_NO_DATA) break;
+            if (rc == 1) fail(p.stmt, sql);
+            if (rc == MYSQL_DATA_TRUNCATED) fetch_long_values(p, sql);
+            on_row(row_);
+            ++rows;
+        }
+        return rows;
+    }
+
+private:
+    void run_plain(const std::string& sql) {
+        if (mysql_real_query(conn_, sql.data(), sql.size()) != 0) {
+            const unsigned code = mysql_errno(conn_);
+            const std::string message = "sluice: MariaDB: " + std::string(mysql_error(conn_)) + " [in: " + sql + "]";
+            if (is_connection_lost(code)) throw connection_error(message);
+            throw statement_error(message, static_cast<int>(code), mysql_sqlstate(conn_));
+        }
+    }
+
+    [[noreturn]] void fail(MYSQL_STMT* stmt, std::string_view sql) {
+        const unsigned code = mysql_stmt_errno(stmt);
+        const std::string message = "sluice: MariaDB: " + std::string(mysql_stmt_error(stmt)) + " [in: " + std::string(sql) + "]";
+        if (is_connection_lost(code)) {
+            cache_.clear();  // statement handles die with the connection
+            throw connection_error(message);
+        }
+        throw statement_error(message, static_cast<int>(code), mysql_stmt_sqlstate(stmt));
+    }
+
+    prepared& prepare(std::string_view sql) {
+        if (prepared* p = cache_.find(sql)) return *p;
+        auto p = std::make_unique<prepared>();
+        p->stmt = mysql_stmt_init(conn_);
+        if (!p->stmt) throw error("sluice: MariaDB: out of memory preparing a statement");
+        if (mysql_stmt_prepare(p->stmt, sql.data(), sql.size()) != 0) fail(p->stmt, sql);
+        const unsigned long count = mysql_stmt_param_count(p->stmt);
+        p->params.assign(count, MYSQL_BIND{});
+        p->slots.assign(count, param_slot{});
+        return *cache_.add(std::string(sql), std::move(p));
+    }
+
+    void bind_params(prepared& p, std::span<const value_ref> params) {
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            MYSQL_BIND& b = p.params[i];
+            param_slot& slot = p.slots[i];
+            b = MYSQL_BIND{};
+            std::visit(
+                [&](const auto& v) {
+                    using V = std::decay_t<decltype(v)>;
+                    if constexpr (std::is_same_v<V, null_t>) {
+                        b.buffer_type = MYSQL_TYPE_NULL;
+                    } else if constexpr (std::is_same_v<V, std::int64_t>) {
+                        slot.number.i = v;
+                        b.buffer_type = MYSQL_TYPE_LONGLONG;
+                        b.buffer = &slot.number.i;
+                    } else if constexpr (std::is_same_v<V, std::uint64_t>) {
+                        slot.number.u = v;
+                        b.buffer_type = MYSQL_TYPE_LONGLONG;
+                        b.buffer = &slot.number.u;
+                        b.is_unsigned = 1;
+                    } else if constexpr (std::is_same_v<V, double>) {
+                        slot.number.d = v;
+                        b.buffer_type = MYSQL_TYPE_DOUBLE;
+                        b.buffer = &slot.number.d;
+                    } else if constexpr (std::is_same_v<V, std::string_view> || std::is_same_v<V, std::span<const std::byte>>) {
+                        b.buffer_type = std::is_same_v<V, std::string_view> ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB;
+                        b.buffer = const_cast<void*>(static_cast<const void*>(v.data()));
+                        slot.length = static_cast<unsigned long>(v.size());
+                        b.buffer_length = slot.length;
+                        b.length = &slot.length;
+                    } else if constexpr (std::is_same_v<V, datetime>) {
+                        to_mysql_time(v, slot.time, i);
+                        b.buffer_type = MYSQL_TYPE_DATETIME;
+                        b.buffer = &slot.time;
+                    } else {
+                        to_mysql_time(datetime{v}, slot.time, i);
+                        slot.time.time_type = MYSQL_TIMESTAMP_DATE;
+                        b.buffer_type = MYSQL_TYPE_DATE;
+                        b.buffer = &slot.time;
+                    }
+                },
+                params[i]);
+        }
+        if (!p.params.empty() && mysql_stmt_bind_param(p.stmt, p.params.data()) != 0) fail(p.stmt, "bind");
+    }
+
+    void prepare_results(prepared& p, std::string_view sql) {
+        const unsigned count = mysql_stmt_field_count(p.stmt);
+        if (p.results_ready && p.columns.size() == count) return;
+        MYSQL_RES* meta = mysql_stmt_result_metadata(p.stmt);
+        if (!meta) fail(p.stmt, sql);
+        const MYSQL_FIELD* fields = mysql_fetch_fields(meta);
+        p.columns.assign(count, result_column{});
+        p.results.assign(count, MYSQL_BIND{});
+        for (unsigned i = 0; i < count; ++i) {
+            result_column& c = p.columns[i];
+            MYSQL_BIND& b = p.results[i];
+            c.is_unsigned = (fields[i].flags & UNSIGNED_FLAG) != 0;
+            switch (fields[i].type) {
+            case MYSQL_TYPE_TINY: case MYSQL_TYPE_SHORT: case MYSQL_TYPE_INT24: case MYSQL_TYPE_LONG:
+            case MYSQL_TYPE_LONGLONG: case MYSQL_TYPE_YEAR:
+                c.kind = storage::integer;
+                b.buffer_type = MYSQL_TYPE_LONGLONG;
+                b.buffer = &c.integer;
+                b.is_unsigned = c.is_unsigned;
+                break;
+            case MYSQL_TYPE_FLOAT: case MYSQL_TYPE_DOUBLE:
+                c.kind = storage::real;
+                b.buffer_type = MYSQL_TYPE_DOUBLE;
+                b.buffer = &c.real;
+                break;
+            case MYSQL_TYPE_DATETIME: case MYSQL_TYPE_TIMESTAMP: case MYSQL_TYPE_DATE: case MYSQL_TYPE_TIME:
+                c.kind = storage::time;
+                b.buffer_type = fields[i].type;
+                b.buffer = &c.time;
+                break;
+            default:  // strings, blobs, decimals, JSON: bytes as the server sends them
+                c.kind = storage::text;
+                c.buffer.resize(256);
+                b.buffer_type = MYSQL_TYPE_BLOB;
+                b.buffer = c.buffer.data();
+                b.buffer_length = static_cast<unsigned long>(c.buffer.size());
+                break;
+            }
+            b.length = &c.length;
+            b.is_null = &c.is_null;
+            b.error = &c.error;
+        }
+        mysql_free_result(meta);
+        if (mysql_stmt_bind_result(p.stmt, p.results.data()) != 0) fail(p.stmt, sql);
+        p.results_ready = true;
+    }
+
+    // A value longer than its buffer: grow the buffer (kept for later rows) and fetch the
+    // column again.
+    void fetch_long_values(prepared& p, std::string_view sql) {
+        bool grown = false;
+        for (unsigned i = 0; i < p.columns.size(); ++i) {
+            result_column& c = p.columns[i];
+            if (c.kind != storage::text || c.is_null || c.length <= c.buffer.size()) continue;
+            c.buffer.resize(c.length);
+            MYSQL_BIND& b = p.results[i];
+            b.buffer = c.buffer.data();
+            b.buffer_length = static_cast<unsigned long>(c.buffer.size());
+            if (mysql_stmt_fetch_column(p.stmt, &b, i, 0) != 0) fail(p.stmt, sql);
+            grown = true;
+        }
+        // libmariadb keeps its own copy of the bind array: hand it the new buffers.
+        if (grown && mysql_stmt_bind_result(p.stmt, p.results.data()) != 0) fail(p.stmt, sql);
+    }
+
+    soci::session soci_;
+    MYSQL* conn_ = nullptr;
+    statement_cache<prepared> cache_;
+    mysql_row row_;
+    std::uint64_t last_insert_id_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<connection> open_mysql(const connection_target& target) {
+    return std::make_unique<mysql_connection>(target);
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,351 @@
+#include <cstdio>
+#include <cstdlib>
+
+#include "render.hpp"
+#include "session_impl.hpp"
+
+namespace sluice {
+namespace detail {
+
+session_impl::session_impl(connection_target target) : target_(std::move(target)) {
+    conn_ = target_.backend == backend_kind::sqlite ? open_sqlite(target_) : open_mysql(target_);
+    const char* echo_env = std::getenv("SLUICE_ECHO");
+    echo = echo_env && *echo_env && std::string_view(echo_env) != "0";
+}
+
+std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) {
+    if (!observer && !echo) return conn_->run(sql, params, on_row);
+    const auto start = std::chrono::steady_clock::now();
+    const std::uint64_t rows = conn_->run(sql, params, on_row);
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    std::vector<std::string> shown;
+    shown.reserve(params.size());
+    for (const value_ref& v : params) shown.push_back(describe(v));
+    const statement_event event{sql, shown, elapsed, rows};
+    if (echo) {
+        std::string line = "[sluice] " + std::string(sql);
+        if (!shown.empty()) {
+            line += "  -- [";
+            for (std::size_t i = 0; i < shown.size(); ++i) line += (i ? ", " : "") + shown[i];
+            line += "]";
+        }
+        std::fprintf(stderr, "%s  (%.3f ms, %llu rows)\n", line.c_str(),
+                     std::chrono::duration<double, std::milli>(elapsed).count(),
+                     static_cast<unsigned long long>(rows));
+    }
+    if (observer) observer(event);
+    return rows;
+}
+
+std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref> params) {
+    return run(sql, params, [](row_reader&) {});
+}
+
+void read_object(const table_info& t, row_reader& row, void* obj, int first) {
+    auto* base = static_cast<char*>(obj);
+    std::size_t i = 0;
+    try {
+        for (; i < t.columns.size(); ++i)
+            t.columns[i].codec.read(base + t.columns[i].offset, row, first + static_cast<int>(i));
+    } catch (const cell_mismatch& m) {
+        const column_info& c = t.columns[i];
+        throw conversion_error("sluice: " + std::string(t.name) + "." + std::string(c.name) + " (" +
+                               std::string(to_string(c.kind)) + (c.nullable ? ", nullable" : "") + "): " + m.what);
+    }
+}
+
+value_ref field_ref(const column_info& c, const void* obj) noexcept {
+    return c.codec.to_ref(static_cast<const char*>(obj) + c.offset);
+}
+
+namespace {
+
+// Runs a write whose parameters are the columns `params_columns`, turning a bind failure into
+// a message that names the column.
+std::uint64_t run_write(session_impl& s, const table_info& t, std::string_view sql,
+                        std::span<const value_ref> params, std::span<const std::size_t> param_columns) {
+    try {
+        return s.run(sql, params);
+    } catch (const bind_mismatch& m) {
+        const column_info& c = t.columns[param_columns[m.index % param_columns.size()]];
+        throw conversion_error("sluice: " + std::string(t.name) + "." + std::string(c.name) + " (" +
+                               std::string(to_string(c.kind)) + "): " + m.what);
+    }
+}
+
+bool key_is_unset(const table_info& t, const void* obj) {
+    if (!t.auto_increment) return false;
+    const value_ref key = field_ref(t.columns[t.primary_key.front()], obj);
+    if (const auto* i = std::get_if<std::int64_t>(&key)) return *i == 0;
+    if (const auto* u = std::get_if<std::uint64_t>(&key)) return *u == 0;
+    return false;
+}
+
+void write_back_key(const table_info& t, void* obj, std::uint64_t id) {
+    // The generated id arrives as the backend's integer; reading it through the field's own
+    // codec applies the same range check as any other read.
+    struct id_row final : row_reader {
+        std::uint64_t id;
+        explicit id_row(std::uint64_t v) : id(v) {}
+        bool is_null(int) override { return false; }
+        std::int64_t get_int64(int) override {
+            if (id > static_cast<std::uint64_t>(INT64_MAX)) throw_out_of_range("int64", std::to_string(id));
+            return static_cast<std::int64_t>(id);
+        }
+        std::uint64_t get_uint64(int) override { return id; }
+        double get_double(int) override { return static_cast<double>(id); }
+        std::string_view get_text(int) override { throw cell_mismatch{"generated key is an integer"}; }
+        std::span<const std::byte> get_blob(int) override { throw cell_mismatch{"generated key is an integer"}; }
+        datetime get_datetime(int) override { throw cell_mismatch{"generated key is an integer"}; }
+        date get_date(int) override { throw cell_mismatch{"generated key is an integer"}; }
+    } row{id};
+    const column_info& key = t.columns[t.primary_key.front()];
+    try {
+        key.codec.read(static_cast<char*>(obj) + key.offset, row, 0);
+    } catch (const cell_mismatch& m) {
+        throw conversion_error("sluice: " + std::string(t.name) + "." + std::string(key.name) + ": generated key " + m.what);
+    }
+}
+
+std::string normalize_mysql_type(std::string type) {
+    for (char& c : type) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    if (type.rfind("tinyint(1)", 0) == 0) return type;
+    // Display widths ("int(11)") carry no meaning and vary between versions.
+    for (const char* name : {"tinyint(", "smallint(", "mediumint(", "bigint(", "int("}) {
+        if (type.rfind(name, 0) != 0) continue;
+        const std::size_t open = type.find('('), close = type.find(')');
+        if (close != std::string::npos) type.erase(open, close - open + 1);
+        break;
+    }
+    return type;
+}
+
+std::string lowercase(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return out;
+}
+
+}  // namespace
+}  // namespace detail
+
+using detail::field_ref;
+
+session::session(std::string_view url)
+    : impl_(std::make_unique<detail::session_impl>(detail::parse_url(url))) {}
+session::session(session&&) noexcept = default;
+session& session::operator=(session&&) noexcept = default;
+session::~session() = default;
+
+backend session::backend() const noexcept {
+    return impl_->target().backend == detail::backend_kind::sqlite ? backend::sqlite : backend::mariadb;
+}
+
+std::vector<std::string> session::create_table_sql(const table_info& t) const {
+    return detail::render_create_table(impl_->sql(), t);
+}
+
+void session::create_table(const table_info& t) {
+    for (const std::string& sql : create_table_sql(t)) impl_->run(sql, {});
+}
+
+void session::drop_table(const table_info& t) { impl_->run(detail::render_drop_table(impl_->sql(), t), {}); }
+
+void session::verify(const table_info& t) {
+    struct live_column {
+        std::string name, type;
+        bool nullable;
+    };
+    std::vector<live_column> live;
+    const std::string_view table_name = t.name;
+    const value_ref name_param[] = {table_name};
+    if (backend() == backend::sqlite) {
+        impl_->run(R"(SELECT name, type, "notnull", pk FROM pragma_table_info(?))", name_param, [&](detail::row_reader& r) {
+            const bool key = r.get_int64(3) != 0;
+            live.push_back({std::string(r.get_text(0)), std::string(r.get_text(1)), r.get_int64(2) == 0 && !key});
+        });
+    } else {
+        impl_->run("SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE FROM information_schema.COLUMNS "
+                   "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
+                   name_param, [&](detail::row_reader& r) {
+                       live.push_back({std::string(r.get_text(0)), detail::normalize_mysql_type(std::string(r.get_text(1))),
+                                       r.get_text(2) == "YES"});
+                   });
+    }
+    if (live.empty()) throw schema_error("sluice: table " + std::string(t.name) + " does not exist (create_table<T>() creates it)");
+
+    std::vector<std::string> problems;
+    auto describe_column = [](std::string_view type, bool nullable) {
+        return std::string(type) + (nullable ? " NULL" : " NOT NULL");
+    };
+    for (const column_info& c : t.columns) {
+        const auto found = std::find_if(live.begin(), live.end(), [&](const live_column& l) { return l.name == c.name; });
+        const std::string expected_type = detail::lowercase(impl_->sql().type_name(t, c));
+        const bool expected_nullable = c.nullable && !c.primary_key;
+        if (found == live.end()) {
+            problems.push_back("column " + std::string(c.name) + ": missing (expected " + describe_column(expected_type, expected_nullable) + ")");
+            continue;
+        }
+        const std::string live_type = detail::lowercase(found->type);
+        if (live_type != expected_type || found->nullable != expected_nullable)
+            problems.push_back("column " + std::string(c.name) + ": expected " + describe_column(expected_type, expected_nullable) +
+                               " for a " + std::string(to_string(c.kind)) + " field, found " + describe_column(live_type, found->nullable));
+    }
+    if (problems.empty()) return;
+    std::string message = "sluice: table " + std::string(t.name) + " does not match its model:";
+    for (const std::string& p : problems) message += "\n  " + p;
+    throw schema_error(message);
+}
+
+void session::insert(const table_info& t, void* obj) {
+    const bool with_key = !detail::key_is_unset(t, obj);
+    std::vector<value_ref> params;
+    std::vector<std::size_t> columns;
+    params.reserve(t.columns.size());
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        if (!with_key && t.auto_increment && t.columns[i].primary_key) continue;
+        params.push_back(field_ref(t.columns[i], obj));
+        columns.push_back(i);
+    }
+    detail::run_write(*impl_, t, detail::render_insert(impl_->sql(), t, with_key), params, columns);
+    if (!with_key) detail::write_back_key(t, obj, impl_->conn().last_insert_id());
+}
+
+bool session::get(const table_info& t, std::span<const value_ref> key, void* out) {
+    if (key.size() != t.primary_key.size())
+        throw error("sluice: get<" + std::string(t.name) + ">: the primary key has " + std::to_string(t.primary_key.size()) +
+                    " column(s), " + std::to_string(key.size()) + " value(s) given");
+    bool found = false;
+    impl_->run(detail::render_select_by_key(impl_->sql(), t), key, [&](detail::row_reader& row) {
+        detail::read_object(t, row, out);
+        found = true;
+    });
+    return found;
+}
+
+void session::update(const table_info& t, const void* obj) {
+    std::vector<value_ref> params;
+    std::vector<std::size_t> columns;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        if (t.columns[i].primary_key) continue;
+        params.push_back(field_ref(t.columns[i], obj));
+        columns.push_back(i);
+    }
+    for (std::size_t k : t.primary_key) {
+        params.push_back(field_ref(t.columns[k], obj));
+        columns.push_back(k);
+    }
+    if (detail::run_write(*impl_, t, detail::render_update_by_key(impl_->sql(), t), params, columns) == 0) {
+        std::string key;
+        for (std::size_t k : t.primary_key)
+            key += (key.empty() ? "" : ", ") + std::string(t.columns[k].name) + "=" + describe(field_ref(t.columns[k], obj));
+        throw error("sluice: update of " + std::string(t.name) + " matched no row with " + key);
+    }
+}
+
+bool session::remove(const table_info& t, const void* obj) {
+    std::vector<value_ref> params;
+    for (std::size_t k : t.primary_key) params.push_back(field_ref(t.columns[k], obj));
+    return detail::run_write(*impl_, t, detail::render_delete_by_key(impl_->sql(), t), params, t.primary_key) > 0;
+}
+
+void session::upsert(const table_info& t, void* obj) {
+    const bool with_key = !detail::key_is_unset(t, obj);
+    std::vector<value_ref> params;
+    std::vector<std::size_t> columns;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        if (!with_key && t.auto_increment && t.columns[i].primary_key) continue;
+        params.push_back(field_ref(t.columns[i], obj));
+        columns.push_back(i);
+    }
+    detail::run_write(*impl_, t, detail::render_upsert(impl_->sql(), t, with_key), params, columns);
+    if (!with_key) detail::write_back_key(t, obj, impl_->conn().last_insert_id());
+}
+
+std::uint64_t session::execute(std::string_view sql, std::span<const value_ref> values) {
+    try {
+        return impl_->run(sql, values);
+    } catch (const detail::bind_mismatch& m) {
+        throw conversion_error("sluice: value " + std::to_string(m.index + 1) + " of [" + std::string(sql) + "]: " + m.what);
+    }
+}
+
+std::optional<std::string> session::scalar(std::string_view sql, std::span<const value_ref> values) {
+    std::optional<std::string> out;
+    bool first = true;
+    impl_->run(sql, values, [&](detail::row_reader& row) {
+        if (!first) return;
+        first = false;
+        if (row.is_null(0)) return;
+        // Numbers come back as numbers on MariaDB's binary protocol: render them as text.
+        try {
+            out = std::string(row.get_text(0));
+        } catch (const detail::cell_mismatch&) {
+            try {
+                out = std::to_string(row.get_int64(0));
+            } catch (const detail::cell_mismatch&) {
+                out = std::to_string(row.get_double(0));
+            }
+        }
+    });
+    return out;
+}
+
+void session::on_statement(std::function<void(const statement_event&)> callback) { impl_->observer = std::move(callback); }
+
+// --- transactions ---------------------------------------------------------------------------
+
+namespace {
+std::string savepoint_name(int depth) { return "sluice_sp_" + std::to_string(depth); }
+}  // namespace
+
+sluice::transaction session::transaction() {
+    const int depth = impl_->transaction_depth + 1;
+    if (depth == 1)
+        impl_->run(backend() == backend::sqlite ? "BEGIN IMMEDIATE" : "START TRANSACTION", {});
+    else
+        impl_->run("SAVEPOINT " + savepoint_name(depth), {});
+    impl_->transaction_depth = depth;
+    return sluice::transaction(*impl_, depth);
+}
+
+bool session::in_transaction() const noexcept { return impl_->transaction_depth > 0; }
+
+transaction::transaction(transaction&& other) noexcept : impl_(std::exchange(other.impl_, nullptr)), depth_(other.depth_) {}
+
+transaction::~transaction() {
+    if (!impl_) return;
+    try {
+        rollback();
+    } catch (...) {
+        // Destructors must not throw; a failed rollback leaves the server to abort the
+        // transaction when the connection closes.
+        impl_ = nullptr;
+    }
+}
+
+void transaction::commit() {
+    if (!impl_) throw error("sluice: commit() on a transaction that already ended");
+    if (impl_->transaction_depth != depth_)
+        throw error("sluice: commit() of an outer transaction while a nested one is still open");
+    detail::session_impl* s = std::exchange(impl_, nullptr);
+    s->transaction_depth = depth_ - 1;
+    if (depth_ == 1) s->run("COMMIT", {});
+    else s->run("RELEASE SAVEPOINT " + savepoint_name(depth_), {});
+}
+
+void transaction::rollback() {
+    if (!impl_) throw error("sluice: rollback() on a transaction that already ended");
+    if (impl_->transaction_depth != depth_)
+        throw error("sluice: rollback() of an outer transaction while a nested one is still open");
+    detail::session_impl* s = std::exchange(impl_, nullptr);
+    s->transaction_depth = depth_ - 1;
+    if (depth_ == 1) {
+        s->run("ROLLBACK", {});
+    } else {
+        s->run("ROLLBACK TO SAVEPOINT " + savepoint_name(depth_), {});
+        s->run("RELEASE SAVEPOINT " + savepoint_name(depth_), {});
+    }
+}
+
+}  // namespace sluice

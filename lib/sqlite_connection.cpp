@@ -1,0 +1,219 @@
+// SQLite through SOCI's sqlite3 backend (connection) and the sqlite3 C API (statements).
+// SOCI's header includes <sqlite3.h> inside namespace sqlite_api; include it first and use
+// the C API from there, so both agree on the types.
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <sluice/error.hpp>
+
+#include "connection.hpp"
+#include "datetime.hpp"
+#include "statement_cache.hpp"
+#include "url.hpp"
+
+namespace sluice::detail {
+namespace {
+
+using namespace sqlite_api;
+
+struct statement_deleter {
+    void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
+};
+using sqlite_statement = std::unique_ptr<sqlite3_stmt, statement_deleter>;
+
+struct cached_statement {
+    sqlite_statement handle;
+};
+
+std::string_view storage_class(int type) {
+    switch (type) {
+    case SQLITE_INTEGER: return "INTEGER";
+    case SQLITE_FLOAT: return "REAL";
+    case SQLITE_TEXT: return "TEXT";
+    case SQLITE_BLOB: return "BLOB";
+    default: return "NULL";
+    }
+}
+
+[[noreturn]] void wrong_storage(sqlite3_stmt* s, int column, std::string_view expected) {
+    std::string found(storage_class(sqlite3_column_type(s, column)));
+    if (sqlite3_column_type(s, column) == SQLITE_TEXT) {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, column));
+        std::string shown(text, std::min(32, sqlite3_column_bytes(s, column)));
+        found += " '" + shown + "'";
+    }
+    throw cell_mismatch{"expected " + std::string(expected) + ", found " + found};
+}
+
+class sqlite_row final : public row_reader {
+public:
+    sqlite3_stmt* s = nullptr;
+
+    bool is_null(int c) override { return sqlite3_column_type(s, c) == SQLITE_NULL; }
+    std::int64_t get_int64(int c) override {
+        if (sqlite3_column_type(s, c) != SQLITE_INTEGER) wrong_storage(s, c, "an integer");
+        return sqlite3_column_int64(s, c);
+    }
+    std::uint64_t get_uint64(int c) override {
+        const std::int64_t v = get_int64(c);
+        if (v < 0) throw_out_of_range("an unsigned integer", std::to_string(v));
+        return static_cast<std::uint64_t>(v);
+    }
+    double get_double(int c) override {
+        const int type = sqlite3_column_type(s, c);
+        if (type != SQLITE_FLOAT && type != SQLITE_INTEGER) wrong_storage(s, c, "a number");
+        return sqlite3_column_double(s, c);
+    }
+    std::string_view get_text(int c) override {
+        if (sqlite3_column_type(s, c) != SQLITE_TEXT) wrong_storage(s, c, "text");
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, c));
+        return {text, static_cast<std::size_t>(sqlite3_column_bytes(s, c))};
+    }
+    std::span<const std::byte> get_blob(int c) override {
+        const int type = sqlite3_column_type(s, c);
+        if (type != SQLITE_BLOB && type != SQLITE_TEXT) wrong_storage(s, c, "a blob");
+        const auto* data = static_cast<const std::byte*>(sqlite3_column_blob(s, c));
+        return {data, static_cast<std::size_t>(sqlite3_column_bytes(s, c))};
+    }
+    datetime get_datetime(int c) override {
+        const std::string_view text = get_text(c);
+        const auto t = parse_datetime(text);
+        if (!t) wrong_storage(s, c, "a datetime 'YYYY-MM-DD HH:MM:SS.ffffff'");
+        return *t;
+    }
+    date get_date(int c) override {
+        const auto d = parse_date(get_text(c));
+        if (!d) wrong_storage(s, c, "a date 'YYYY-MM-DD'");
+        return *d;
+    }
+};
+
+class sqlite_connection final : public connection {
+public:
+    explicit sqlite_connection(const connection_target& target) : cache_(128) {
+        try {
+            // SOCI's sqlite3 connect string takes a double-quoted value (spaces allowed) and
+            // has no escape for the quote itself.
+            if (target.path.find('"') != std::string::npos)
+                throw connection_error("sluice: SQLite path '" + target.path + "' contains '\"', which SOCI cannot pass");
+            soci_.open(*soci::factory_sqlite3(), "db=\"" + target.path + "\" timeout=10");
+        } catch (const connection_error&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw connection_error("sluice: cannot open SQLite database '" + target.path + "': " + e.what());
+        }
+        db_ = static_cast<soci::sqlite3_session_backend*>(soci_.get_backend())->conn_;
+        // Foreign keys are off by default in SQLite; LIKE is case-insensitive by default:
+        // make both behave as on MariaDB with a binary collation.
+        exec_plain("PRAGMA foreign_keys = ON");
+        exec_plain("PRAGMA case_sensitive_like = ON");
+    }
+
+    ~sqlite_connection() override { cache_.clear(); }
+
+    const dialect& sql() const noexcept override { return sqlite_dialect(); }
+    void* native_handle() noexcept override { return db_; }
+    std::uint64_t last_insert_id() override { return static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db_)); }
+    std::size_t max_parameters() const noexcept override {
+        return static_cast<std::size_t>(sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, -1));
+    }
+
+    std::uint64_t run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) override {
+        sqlite3_stmt* s = prepare(sql);
+        // reset + clear_bindings on every exit, so a throwing row callback leaves the statement
+        // (and any implicit read transaction) closed.
+        struct reset_guard {
+            sqlite3_stmt* s;
+            ~reset_guard() {
+                sqlite3_reset(s);
+                sqlite3_clear_bindings(s);
+            }
+        } guard{s};
+        bind_all(s, params);
+        row_.s = s;
+        std::uint64_t rows = 0;
+        for (;;) {
+            const int rc = sqlite3_step(s);
+            if (rc == SQLITE_ROW) {
+                on_row(row_);
+                ++rows;
+            } else if (rc == SQLITE_DONE) {
+                break;
+            } else {
+                fail(sql);
+            }
+        }
+        return sqlite3_column_count(s) > 0 ? rows : static_cast<std::uint64_t>(sqlite3_changes64(db_));
+    }
+
+private:
+    void exec_plain(const char* sql) {
+        if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(sql);
+    }
+
+    [[noreturn]] void fail(std::string_view sql) {
+        const int code = sqlite3_extended_errcode(db_);
+        throw statement_error("sluice: SQLite: " + std::string(sqlite3_errmsg(db_)) + " [in: " + std::string(sql) + "]",
+                              code, std::to_string(code));
+    }
+
+    sqlite3_stmt* prepare(std::string_view sql) {
+        if (cached_statement* c = cache_.find(sql)) return c->handle.get();
+        sqlite3_stmt* raw = nullptr;
+        if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw,
+                               nullptr) != SQLITE_OK)
+            fail(sql);
+        auto entry = std::make_unique<cached_statement>(cached_statement{sqlite_statement(raw)});
+        return cache_.add(std::string(sql), std::move(entry))->handle.get();
+    }
+
+    void bind_all(sqlite3_stmt* s, std::span<const value_ref> params) {
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            const int at = static_cast<int>(i) + 1;
+            const int rc = std::visit(
+                [&](const auto& v) -> int {
+                    using V = std::decay_t<decltype(v)>;
+                    if constexpr (std::is_same_v<V, null_t>) return sqlite3_bind_null(s, at);
+                    else if constexpr (std::is_same_v<V, std::int64_t>) return sqlite3_bind_int64(s, at, v);
+                    else if constexpr (std::is_same_v<V, std::uint64_t>) {
+                        // SQLite integers are signed 64-bit; a larger value would silently
+                        // become a lossy REAL.
+                        if (v > static_cast<std::uint64_t>(INT64_MAX))
+                            throw bind_mismatch{i, "value " + std::to_string(v) +
+                                                       " exceeds SQLite's signed 64-bit integer range"};
+                        return sqlite3_bind_int64(s, at, static_cast<sqlite3_int64>(v));
+                    } else if constexpr (std::is_same_v<V, double>) return sqlite3_bind_double(s, at, v);
+                    else if constexpr (std::is_same_v<V, std::string_view>)
+                        return sqlite3_bind_text64(s, at, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
+                    else if constexpr (std::is_same_v<V, std::span<const std::byte>>)
+                        // A zero-length blob with a null pointer would bind NULL: use "" instead.
+                        return sqlite3_bind_blob64(s, at, v.empty() ? "" : static_cast<const void*>(v.data()),
+                                                   v.size(), SQLITE_STATIC);
+                    else if constexpr (std::is_same_v<V, datetime>) {
+                        char text[datetime_text_size + 1];
+                        if (!format_datetime(v, text)) throw bind_mismatch{i, "datetime outside years 0000-9999"};
+                        return sqlite3_bind_text(s, at, text, datetime_text_size, SQLITE_TRANSIENT);
+                    } else {
+                        char text[date_text_size + 1];
+                        if (!format_date(v, text)) throw bind_mismatch{i, "date outside years 0000-9999"};
+                        return sqlite3_bind_text(s, at, text, date_text_size, SQLITE_TRANSIENT);
+                    }
+                },
+                params[i]);
+            if (rc != SQLITE_OK) fail("bind");
+        }
+    }
+
+    soci::session soci_;
+    sqlite3* db_ = nullptr;
+    statement_cache<cached_statement> cache_;
+    sqlite_row row_;
+};
+
+}  // namespace
+
+std::unique_ptr<connection> open_sqlite(const connection_target& target) {
+    return std::make_unique<sqlite_connection>(target);
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,116 @@
+#include <sluice/error.hpp>
+#include <sluice/model.hpp>
+#include <sluice/types.hpp>
+
+#include "datetime.hpp"
+
+namespace sluice {
+
+std::string_view to_string(column_kind kind) noexcept {
+    switch (kind) {
+    case column_kind::boolean: return "bool";
+    case column_kind::int8: return "int8";
+    case column_kind::int16: return "int16";
+    case column_kind::int32: return "int32";
+    case column_kind::int64: return "int64";
+    case column_kind::uint8: return "uint8";
+    case column_kind::uint16: return "uint16";
+    case column_kind::uint32: return "uint32";
+    case column_kind::uint64: return "uint64";
+    case column_kind::float32: return "float";
+    case column_kind::float64: return "double";
+    case column_kind::text: return "text";
+    case column_kind::blob: return "blob";
+    case column_kind::datetime: return "datetime";
+    case column_kind::date: return "date";
+    }
+    return "unknown";
+}
+
+value_ref as_ref(const value& v) noexcept {
+    return std::visit(
+        [](const auto& x) -> value_ref {
+            using X = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<X, std::string>) return std::string_view{x};
+            else if constexpr (std::is_same_v<X, blob>) return std::span<const std::byte>{x};
+            else return x;
+        },
+        v);
+}
+
+std::string describe(const value_ref& v, std::size_t max_chars) {
+    auto cut = [max_chars](std::string s) {
+        if (s.size() > max_chars) s = s.substr(0, max_chars) + "...";
+        return s;
+    };
+    return std::visit(
+        [&](const auto& x) -> std::string {
+            using X = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<X, null_t>) return "NULL";
+            else if constexpr (std::is_same_v<X, std::int64_t> || std::is_same_v<X, std::uint64_t>) return std::to_string(x);
+            else if constexpr (std::is_same_v<X, double>) return cut(std::to_string(x));
+            else if constexpr (std::is_same_v<X, std::string_view>) {
+                std::string s(x.substr(0, max_chars + 1));
+                for (char& c : s)
+                    if (static_cast<unsigned char>(c) < 0x20) c = '?';  // keep the log one line
+                return "'" + cut(std::move(s)) + "'";
+            } else if constexpr (std::is_same_v<X, std::span<const std::byte>>) return "<blob " + std::to_string(x.size()) + " bytes>";
+            else if constexpr (std::is_same_v<X, datetime>) {
+                char text[detail::datetime_text_size + 1];
+                return detail::format_datetime(x, text) ? "'" + std::string(text) + "'" : "<datetime out of range>";
+            } else {
+                char text[detail::date_text_size + 1];
+                return detail::format_date(x, text) ? "'" + std::string(text) + "'" : "<date out of range>";
+            }
+        },
+        v);
+}
+
+std::size_t table_info::column_at_offset(std::size_t offset) const {
+    for (std::size_t i = 0; i < columns.size(); ++i)
+        if (columns[i].offset == offset) return i;
+    throw error("sluice: table " + std::string(name) + ": member pointer does not name a column of this model");
+}
+
+const column_info* table_info::find(std::string_view column) const noexcept {
+    for (const column_info& c : columns)
+        if (c.name == column) return &c;
+    return nullptr;
+}
+
+namespace detail {
+
+void throw_out_of_range(std::string_view target_type, std::string_view found) {
+    throw cell_mismatch{"value " + std::string(found) + " does not fit " + std::string(target_type)};
+}
+
+void throw_null_into_non_optional() {
+    throw cell_mismatch{"NULL read into a non-optional field (make the field std::optional, or the column NOT NULL)"};
+}
+
+void finish_table_info(table_info& info, std::span<const std::string_view> primary_key,
+                       std::span<const std::string_view> index_specs, bool auto_increment) {
+    for (std::string_view key : primary_key)
+        for (std::size_t i = 0; i < info.columns.size(); ++i)
+            if (info.columns[i].name == key) info.primary_key.push_back(i);
+    const column_kind key_kind = info.columns[info.primary_key.front()].kind;
+    const bool integer_key = key_kind >= column_kind::int8 && key_kind <= column_kind::uint64;
+    info.auto_increment = auto_increment && info.primary_key.size() == 1 && integer_key;
+    for (std::string_view spec : index_specs) {
+        std::vector<std::size_t> columns;
+        while (!spec.empty()) {
+            const std::size_t comma = spec.find(',');
+            std::string_view part = spec.substr(0, comma);
+            while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+            while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+            for (std::size_t i = 0; i < info.columns.size(); ++i)
+                if (info.columns[i].name == part) columns.push_back(i);
+            if (comma == std::string_view::npos) break;
+            spec.remove_prefix(comma + 1);
+        }
+        info.indexes.push_back(std::move(columns));
+    }
+}
+
+}  // namespace detail
+}  // namespace sluice

@@ -1,0 +1,27 @@
+// Private: database URLs.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace sluice::detail {
+
+enum class backend_kind { sqlite, mysql };
+
+struct connection_target {
+    backend_kind backend = backend_kind::sqlite;
+    std::string path;  // sqlite: file path, or ":memory:"
+    std::string user, password, host, database;
+    unsigned port = 3306;
+    std::string unix_socket;
+    unsigned connect_timeout_s = 10;
+    // The URL with the password replaced by "***": the only form that goes into messages.
+    std::string redacted;
+};
+
+// sqlite:///relative.db, sqlite:////abs.db, sqlite:// (memory),
+// mysql://user:password@host:port/db?connect_timeout=5 (also mariadb://).
+// Throws sluice::connection_error.
+connection_target parse_url(std::string_view url);
+
+}  // namespace sluice::detail
