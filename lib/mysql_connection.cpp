@@ -278,7 +278,9 @@ private:
                         b.buffer = &slot.number.d;
                     } else if constexpr (std::is_same_v<V, std::string_view> || std::is_same_v<V, std::span<const std::byte>>) {
                         b.buffer_type = std::is_same_v<V, std::string_view> ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB;
-                        b.buffer = const_cast<void*>(static_cast<const void*>(v.data()));
+                        // An empty vector's data() may be null, which libmariadb sends as NULL.
+                        static char empty_value = 0;
+                        b.buffer = v.empty() ? &empty_value : const_cast<void*>(static_cast<const void*>(v.data()));
                         slot.length = static_cast<unsigned long>(v.size());
                         b.buffer_length = slot.length;
                         b.length = &slot.length;

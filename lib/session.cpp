@@ -127,6 +127,11 @@ std::string lowercase(std::string_view s) {
 }
 
 }  // namespace
+
+std::vector<std::string> create_table_sql(const table_info& t, backend b) {
+    return render_create_table(b == backend::sqlite ? sqlite_dialect() : mysql_dialect(), t);
+}
+
 }  // namespace detail
 
 using detail::field_ref;

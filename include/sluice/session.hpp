@@ -34,6 +34,15 @@ struct statement_event {
 
 enum class backend { sqlite, mariadb };
 
+namespace detail {
+SLUICE_API std::vector<std::string> create_table_sql(const table_info& t, backend b);
+}  // namespace detail
+
+// The statements create_table<T>() runs on a backend: CREATE TABLE, then one per index.
+template <class T> std::vector<std::string> create_table_sql(backend b) {
+    return detail::create_table_sql(table_of<T>(), b);
+}
+
 // Rolls back on destruction unless committed. Nested transactions use savepoints.
 class SLUICE_API transaction {
 public:

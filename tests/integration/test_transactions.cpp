@@ -1,0 +1,81 @@
+#include <doctest/doctest.h>
+
+#include "../models.hpp"
+#include "../support.hpp"
+
+using models::User;
+
+namespace {
+std::string count(sluice::session& db) { return db.scalar("SELECT COUNT(*) FROM users").value_or("?"); }
+User someone(std::string name) { return User{0, std::move(name), 30, 1.0, support::at(2024, 1, 1), std::nullopt}; }
+}  // namespace
+
+TEST_CASE("commit keeps the writes; another connection sees them") {
+    auto db = support::fresh<User>();
+    {
+        auto tx = db.transaction();
+        CHECK(db.in_transaction());
+        User u = someone("kept");
+        db.insert(u);
+        tx.commit();
+        CHECK_FALSE(tx.active());
+    }
+    CHECK_FALSE(db.in_transaction());
+    auto other = support::connect();
+    CHECK(count(other) == "1");
+}
+
+TEST_CASE("rollback, explicit or by destruction, discards the writes") {
+    auto db = support::fresh<User>();
+    {
+        auto tx = db.transaction();
+        User u = someone("discarded");
+        db.insert(u);
+        tx.rollback();
+    }
+    CHECK(count(db) == "0");
+    try {
+        auto tx = db.transaction();
+        User u = someone("also discarded");
+        db.insert(u);
+        throw std::runtime_error("the caller failed half-way");
+    } catch (const std::runtime_error&) {
+    }
+    CHECK_FALSE(db.in_transaction());
+    CHECK(count(db) == "0");
+}
+
+TEST_CASE("nested transactions are savepoints: an inner rollback keeps the outer work") {
+    auto db = support::fresh<User>();
+    auto outer = db.transaction();
+    User a = someone("outer");
+    db.insert(a);
+    {
+        auto inner = db.transaction();
+        User b = someone("inner");
+        db.insert(b);
+        CHECK(count(db) == "2");
+        CHECK_THROWS_WITH_AS(outer.commit(), doctest::Contains("nested one is still open"), sluice::error);
+        inner.rollback();
+    }
+    {
+        auto inner = db.transaction();
+        User c = someone("inner kept");
+        db.insert(c);
+        inner.commit();
+    }
+    outer.commit();
+    CHECK(count(db) == "2");
+    CHECK_THROWS_AS(outer.commit(), sluice::error);
+}
+
+TEST_CASE("a failed statement inside a transaction leaves it usable for rollback") {
+    auto db = support::fresh<User>();
+    auto tx = db.transaction();
+    User u{5, "five", 1, 0, support::at(2024, 1, 1), std::nullopt};
+    db.insert(u);
+    User dup = u;
+    CHECK_THROWS_AS(db.insert(dup), sluice::statement_error);
+    tx.rollback();
+    CHECK(count(db) == "0");
+}

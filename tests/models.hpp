@@ -1,0 +1,69 @@
+// Models shared by tests, benchmarks and examples; their DDL per dialect is in schema/.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <sluice/sluice.hpp>
+
+namespace models {
+
+struct User {
+    static constexpr std::string_view table_name = "users";
+    static constexpr std::array<std::string_view, 2> indexes{"age", "created_at"};
+    std::int64_t id = 0;
+    std::string name;
+    std::int32_t age = 0;
+    double score = 0;
+    sluice::datetime created_at{};
+    std::optional<std::string> bio;
+    bool operator==(const User&) const = default;
+};
+
+enum class level : std::int16_t { low = -7, high = 300 };
+
+// One field of every supported type, nullable and not.
+struct AllTypes {
+    std::int64_t id = 0;
+    std::int8_t i8 = 0;
+    std::int16_t i16 = 0;
+    std::int32_t i32 = 0;
+    std::int64_t i64 = 0;
+    std::uint8_t u8 = 0;
+    std::uint16_t u16 = 0;
+    std::uint32_t u32 = 0;
+    std::uint64_t u64 = 0;
+    bool flag = false;
+    float f32 = 0;
+    double f64 = 0;
+    std::string text;
+    sluice::blob bytes;
+    sluice::datetime at{};
+    sluice::date day{};
+    level lvl = level::low;
+    std::optional<std::int32_t> maybe_i32;
+    std::optional<std::uint64_t> maybe_u64;
+    std::optional<double> maybe_f64;
+    std::optional<bool> maybe_flag;
+    std::optional<std::string> maybe_text;
+    std::optional<sluice::blob> maybe_bytes;
+    std::optional<sluice::datetime> maybe_at;
+    std::optional<sluice::date> maybe_day;
+    std::optional<level> maybe_lvl;
+    bool operator==(const AllTypes&) const = default;
+};
+
+// Composite primary key, no auto-increment; default table name "org_membership".
+struct OrgMembership {
+    static constexpr std::array<std::string_view, 2> primary_key{"org_id", "user_id"};
+    std::int64_t org_id = 0;
+    std::int64_t user_id = 0;
+    std::string role;
+    std::optional<sluice::date> since;
+    bool operator==(const OrgMembership&) const = default;
+};
+
+}  // namespace models

@@ -1,0 +1,60 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include <sluice/sluice.hpp>
+
+#include "../../lib/url.hpp"
+
+using sluice::detail::backend_kind;
+using sluice::detail::parse_url;
+
+TEST_CASE("sqlite URLs: relative, absolute, in memory, percent-decoded") {
+    CHECK(parse_url("sqlite:///app.db").path == "app.db");
+    CHECK(parse_url("sqlite:////var/lib/app.db").path == "/var/lib/app.db");
+    CHECK(parse_url("sqlite://").path == ":memory:");
+    CHECK(parse_url("sqlite:///my%20data.db").path == "my data.db");
+    CHECK(parse_url("sqlite://").backend == backend_kind::sqlite);
+}
+
+TEST_CASE("mysql and mariadb URLs: user, password, host, port, database, options") {
+    const auto t = parse_url("mysql://shop_user:s%40cr%3At@db.internal:3307/shop?connect_timeout=3");
+    CHECK(t.backend == backend_kind::mysql);
+    CHECK(t.user == "shop_user");
+    CHECK(t.password == "s@cr:t");
+    CHECK(t.host == "db.internal");
+    CHECK(t.port == 3307);
+    CHECK(t.database == "shop");
+    CHECK(t.connect_timeout_s == 3);
+    CHECK(t.redacted == "mysql://shop_user:***@db.internal:3307/shop?connect_timeout=3");
+
+    const auto m = parse_url("mariadb://root@127.0.0.1/test");
+    CHECK(m.backend == backend_kind::mysql);
+    CHECK(m.port == 3306);
+    CHECK(m.password.empty());
+    CHECK(m.redacted == "mariadb://root@127.0.0.1/test");
+}
+
+TEST_CASE("bad URLs throw connection_error without the password") {
+    const char* bad[] = {
+        "postgres://u:hunter2@h/db",          // unknown scheme
+        "nonsense",                            // no scheme
+        "mysql://u:hunter2@h:99999/db",        // port out of range
+        "mysql://u:hunter2@h:12x/db",          // port not a number
+        "mysql://u:hunter2@/db",               // no host
+        "mysql://u:hunter2@h/db?colour=blue",  // unknown option
+        "mysql://u:hunter2@h/d%zzb",           // bad escape
+        "sqlite://host/app.db",                // sqlite has no host
+    };
+    for (const char* url : bad) {
+        CAPTURE(url);
+        try {
+            (void)parse_url(url);
+            FAIL("accepted a bad URL");
+        } catch (const sluice::connection_error& e) {
+            const std::string message = e.what();
+            CHECK(message.find("hunter2") == std::string::npos);
+            CHECK(message.find("sluice: bad database URL") == 0);
+        }
+    }
+}
