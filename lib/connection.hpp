@@ -12,30 +12,12 @@
 #include <string>
 #include <string_view>
 
+#include <sluice/detail/function_ref.hpp>
 #include <sluice/types.hpp>
 
 #include "dialect.hpp"
 
 namespace sluice::detail {
-
-// A non-owning callable reference, so the per-row callback costs one indirect call and no
-// allocation.
-template <class Signature> class function_ref;
-template <class R, class... Args> class function_ref<R(Args...)> {
-public:
-    template <class F>
-        requires(!std::is_same_v<std::remove_cvref_t<F>, function_ref>)
-    function_ref(F&& f) noexcept  // NOLINT: implicit by design, like std::function_ref
-        : object_(const_cast<void*>(static_cast<const void*>(std::addressof(f)))),
-          call_([](void* o, Args... args) -> R {
-              return (*static_cast<std::remove_reference_t<F>*>(o))(std::forward<Args>(args)...);
-          }) {}
-    R operator()(Args... args) const { return call_(object_, std::forward<Args>(args)...); }
-
-private:
-    void* object_;
-    R (*call_)(void*, Args...);
-};
 
 using row_callback = function_ref<void(row_reader&)>;
 

@@ -45,6 +45,12 @@ std::string_view storage_class(int type) {
     throw cell_mismatch{"expected " + std::string(expected) + ", found " + found};
 }
 
+// SOCI exports no typeinfo for its backend classes, which UBSan's vptr check would need for
+// this (correct) downcast.
+__attribute__((no_sanitize("vptr"))) sqlite3* native_connection(soci::session& s) {
+    return static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
+}
+
 class sqlite_row final : public row_reader {
 public:
     sqlite3_stmt* s = nullptr;
@@ -102,7 +108,7 @@ public:
         } catch (const std::exception& e) {
             throw connection_error("sluice: cannot open SQLite database '" + target.path + "': " + e.what());
         }
-        db_ = static_cast<soci::sqlite3_session_backend*>(soci_.get_backend())->conn_;
+        db_ = native_connection(soci_);
         // Foreign keys are off by default in SQLite; LIKE is case-insensitive by default:
         // make both behave as on MariaDB with a binary collation.
         exec_plain("PRAGMA foreign_keys = ON");

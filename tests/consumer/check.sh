@@ -2,7 +2,7 @@
 # Installs the build into a scratch DESTDIR and compiles consumer.cpp with nothing but
 # `pkg-config sluice` from there.
 set -euo pipefail
-build_dir=$1 source=$2 cxx=$3
+build_dir=$1 source=$2 cxx=$3 extra_flags=${4:-}
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 meson install -C "$build_dir" --destdir "$stage" --no-rebuild --quiet
@@ -13,5 +13,5 @@ export PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSROOT_DIR=$stage
 flags=$(pkg-config --cflags --libs sluice)
 libdir=$(pkg-config --variable=libdir sluice)  # already under the sysroot
 # shellcheck disable=SC2086
-"$cxx" -std=c++20 -Wall -Wextra -Werror "$source" $flags -Wl,-rpath,"$libdir" -o "$stage/consumer"
+"$cxx" -std=c++20 -Wall -Wextra -Werror $extra_flags "$source" $flags -Wl,-rpath,"$libdir" -o "$stage/consumer"
 "$stage/consumer"

@@ -6,6 +6,7 @@
 #include "../models.hpp"
 #include "../support.hpp"
 
+using namespace std::string_literals;
 using models::AllTypes;
 using models::OrgMembership;
 using models::User;
@@ -61,7 +62,7 @@ AllTypes extremes_high() {
     v.maybe_u64 = support::backend().max_unsigned;
     v.maybe_f64 = 0.1;
     v.maybe_flag = false;
-    v.maybe_text = std::string("nul\0inside, 'quotes', \\backslash\\, `ticks`, :name, ?", 54);
+    v.maybe_text = "nul\0inside, 'quotes', \\backslash\\, `ticks`, :name, ?"s;
     v.maybe_bytes = sluice::blob{};
     v.maybe_at = support::at(2024, 2, 29, 12, 0, 0, 123456);
     v.maybe_day = std::chrono::sys_days{std::chrono::year{2000} / 2 / 29};
@@ -105,7 +106,7 @@ TEST_CASE("every field type round-trips, at both ends of its range, with NULLs")
     CHECK(*low_back == low);
     CHECK(*high_back == high);
     CHECK(high_back->text.size() == 64 * 1024 + 9);
-    CHECK(high_back->maybe_text->size() == 54);
+    CHECK(high_back->maybe_text->find(std::string_view("\0", 1)) == 3);  // the NUL survived
     CHECK(high_back->bytes.size() == 10);
 }
 
@@ -184,7 +185,7 @@ TEST_CASE("composite keys: get, update, remove and upsert use every key column")
 
 TEST_CASE("values that look like SQL are data: execute binds, never splices") {
     auto db = support::fresh<User>();
-    const std::string tricky[] = {"x' OR '1'='1", "a\\' OR 1=1 -- ", "`users`", ":name", "?", std::string("nul\0byte", 8), "'; DROP TABLE users; --"};
+    const std::string tricky[] = {"x' OR '1'='1", "a\\' OR 1=1 -- ", "`users`", ":name", "?", "nul\0byte"s, "'; DROP TABLE users; --"};
     for (const std::string& s : tricky) {
         User u{0, s, 1, 0, support::at(2024, 1, 1), s};
         db.insert(u);
@@ -192,7 +193,7 @@ TEST_CASE("values that look like SQL are data: execute binds, never splices") {
     }
     CHECK(db.execute("DELETE FROM users WHERE name = ?", "x' OR '1'='1") == 1);
     CHECK(db.scalar("SELECT COUNT(*) FROM users") == std::to_string(std::size(tricky) - 1));
-    CHECK(db.scalar("SELECT COUNT(*) FROM users WHERE name = ?", std::string("nul\0byte", 8)) == "1");
+    CHECK(db.scalar("SELECT COUNT(*) FROM users WHERE name = ?", "nul\0byte"s) == "1");
 }
 
 TEST_CASE("create_table is idempotent and verify accepts the table it made") {
