@@ -29,6 +29,8 @@ public:
     // True where `(a, b) > (?, ?)` uses an index range (SQLite); MariaDB/MySQL need the
     // expanded form.
     virtual bool row_value_keyset() const noexcept = 0;
+    // " ESCAPE '\'" spelled so that the backend reads one backslash.
+    virtual std::string_view like_escape_clause() const noexcept = 0;
 };
 
 const dialect& sqlite_dialect() noexcept;

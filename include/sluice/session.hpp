@@ -97,7 +97,7 @@ public:
     // Inserts obj, or updates every non-key column of the row with the same key.
     template <class T> void upsert(T& obj) { upsert(table_of<T>(), &obj); }
 
-    template <class T> query<T> query();
+    template <class T> sluice::query<T> query();
 
     // --- transactions ---------------------------------------------------------------------
     sluice::transaction transaction();

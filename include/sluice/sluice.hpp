@@ -2,6 +2,8 @@
 #pragma once
 
 #include <sluice/error.hpp>
+#include <sluice/expr.hpp>
 #include <sluice/model.hpp>
+#include <sluice/query.hpp>
 #include <sluice/session.hpp>
 #include <sluice/types.hpp>

@@ -1,0 +1,126 @@
+// sluice::query<T>: a chained, immutable query builder. Every call returns a new query, so a
+// base query can be kept and refined:
+//
+//   auto adults = db.query<User>().where(col(&User::age) >= 18);
+//   auto page = adults.order_by(desc(&User::created_at)).limit(20).all();
+//   std::uint64_t n = adults.count();
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <tuple>
+#include <vector>
+
+#include <sluice/detail/query_spec.hpp>
+#include <sluice/expr.hpp>
+#include <sluice/session.hpp>
+
+namespace sluice {
+
+template <class T> class yield_range;
+template <class T> class batch_range;
+
+template <class T> class query {
+public:
+    query(session& s) : session_(&s) { spec_.table = &table_of<T>(); }
+
+    // Filters; several where() calls are ANDed.
+    query where(predicate<T> p) const {
+        query q = *this;
+        if (q.spec_.filter) {
+            predicate<T> combined = predicate<T>{*q.spec_.filter} && std::move(p);
+            q.spec_.filter = std::make_shared<const detail::expr_node>(std::move(combined.node));
+        } else {
+            q.spec_.filter = std::make_shared<const detail::expr_node>(std::move(p.node));
+        }
+        return q;
+    }
+
+    // Ascending by a field, or by asc()/desc() keys; several calls add further keys. The primary
+    // key is always appended as the final tiebreak, so the order is total.
+    template <class M> query order_by(M T::*member) const { return order_by(asc(member)); }
+    query order_by(order_key<T> key) const {
+        query q = *this;
+        q.spec_.order.push_back({key.column, key.descending});
+        return q;
+    }
+
+    query limit(std::uint64_t n) const {
+        query q = *this;
+        q.spec_.limit = n;
+        return q;
+    }
+    query offset(std::uint64_t n) const {
+        query q = *this;
+        q.spec_.offset = n;
+        return q;
+    }
+
+    // --- terminal operations -------------------------------------------------------------
+    std::vector<T> all() const {
+        std::vector<T> out;
+        detail::run_select(*session_, spec_, {}, [&](detail::row_reader& row) {
+            out.emplace_back();
+            detail::read_row(*spec_.table, row, &out.back());
+        });
+        return out;
+    }
+
+    std::optional<T> first() const {
+        std::optional<T> out;
+        detail::run_select(*session_, limit(1).spec_, {}, [&](detail::row_reader& row) {
+            out.emplace();
+            detail::read_row(*spec_.table, row, &*out);
+        });
+        return out;
+    }
+
+    std::uint64_t count() const { return detail::run_count(*session_, spec_); }
+    bool exists() const { return detail::run_exists(*session_, spec_); }
+
+    // Just the named columns, as tuples.
+    template <class... M> std::vector<std::tuple<M...>> select(M T::*... members) const {
+        static_assert(sizeof...(M) > 0, "sluice: select() needs at least one column");
+        const std::vector<std::size_t> columns{column_index(members)...};
+        std::vector<std::tuple<M...>> out;
+        detail::run_select(*session_, spec_, columns, [&](detail::row_reader& row) {
+            out.emplace_back();
+            read_tuple(row, columns, out.back(), std::index_sequence_for<M...>{});
+        });
+        return out;
+    }
+
+    // UPDATE ... SET ... WHERE <filters>; returns rows matched.
+    template <class... A> std::uint64_t update(assignment<T> first, A... more) const {
+        std::vector<std::pair<std::size_t, value>> sets;
+        sets.emplace_back(first.column, std::move(first.v));
+        (sets.emplace_back(more.column, std::move(more.v)), ...);
+        return detail::run_update(*session_, spec_, sets);
+    }
+
+    // DELETE ... WHERE <filters>; returns rows deleted.
+    std::uint64_t remove() const { return detail::run_remove(*session_, spec_); }
+
+    // Lazy keyset-paginated iteration in O(page) memory (see cursor.hpp).
+    yield_range<T> yield_per(std::size_t page_size) const;
+    batch_range<T> batches(std::size_t page_size) const;
+
+    const detail::query_spec& spec() const noexcept { return spec_; }
+    session& owner() const noexcept { return *session_; }
+
+private:
+    template <class Tuple, std::size_t... I>
+    void read_tuple(detail::row_reader& row, const std::vector<std::size_t>& columns, Tuple& out,
+                    std::index_sequence<I...>) const {
+        (detail::read_column(*spec_.table, columns[I], row, static_cast<int>(I), &std::get<I>(out),
+                             detail::codec_for<std::tuple_element_t<I, Tuple>>.read),
+         ...);
+    }
+
+    session* session_;
+    detail::query_spec spec_;
+};
+
+template <class T> query<T> session::query() { return sluice::query<T>(*this); }
+
+}  // namespace sluice

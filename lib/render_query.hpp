@@ -1,0 +1,34 @@
+// Private: SQL for query<T> terminal operations and keyset pages. Pure functions: each appends
+// SQL text and the values it binds, in placeholder order.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <sluice/detail/query_spec.hpp>
+
+#include "dialect.hpp"
+
+namespace sluice::detail {
+
+struct rendered {
+    std::string sql;
+    std::vector<value_ref> params;
+};
+
+void render_expr(const dialect& d, const table_info& t, const expr_node& n, rendered& out);
+// " WHERE <filter>" (or nothing); `extra` is ANDed in when given (a keyset predicate).
+void render_where(const dialect& d, const query_spec& q, rendered& out, const rendered* extra = nullptr);
+// " ORDER BY k1 [DESC], ..., <pk columns>" with the primary key appended as the tiebreak.
+void render_order(const dialect& d, const query_spec& q, rendered& out);
+rendered render_select(const dialect& d, const query_spec& q, const std::vector<std::size_t>& columns,
+                       std::vector<std::uint64_t>& limit_storage);
+rendered render_count(const dialect& d, const query_spec& q, std::vector<std::uint64_t>& limit_storage);
+rendered render_update(const dialect& d, const query_spec& q, const std::vector<std::pair<std::size_t, value>>& sets);
+rendered render_delete(const dialect& d, const query_spec& q);
+
+// The keys a keyset page orders by: the query's order terms, then every primary key column not
+// already among them, in the direction of the first order term (so one index serves the scan).
+std::vector<order_term> keyset_terms(const query_spec& q);
+
+}  // namespace sluice::detail

@@ -1,0 +1,58 @@
+// Randomised test data (fixed seed) with NULLs and ties, and C++ versions of SQL semantics, so
+// each query's result can be checked against the same filter applied in memory.
+#pragma once
+
+#include <algorithm>
+#include <random>
+#include <string_view>
+#include <vector>
+
+#include "models.hpp"
+#include "support.hpp"
+
+namespace oracle {
+
+inline std::vector<models::User> random_users(std::size_t n, unsigned seed = 42) {
+    std::mt19937 rng(seed);
+    const char* names[] = {"ada", "alan", "barbara", "bob", "grace", "Grace", "a_b", "50%", "x' OR '1'='1", "zed"};
+    std::vector<models::User> users;
+    users.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        models::User u;
+        u.name = names[rng() % std::size(names)];
+        u.age = static_cast<std::int32_t>(rng() % 20);                       // many ties
+        u.score = static_cast<double>(rng() % 1000) / 8.0 - 40.0;             // exact binary fractions
+        u.created_at = support::at(2020 + static_cast<int>(rng() % 3), 1 + rng() % 12, 1 + rng() % 28,
+                                   static_cast<int>(rng() % 24), 0, 0, static_cast<int>(rng() % 1000000));
+        if (rng() % 3 != 0) u.bio = std::string(names[rng() % std::size(names)]) + " bio";  // a third NULL
+        users.push_back(std::move(u));
+    }
+    return users;
+}
+
+// SQL LIKE with '\' as the escape character, case-sensitive (sluice makes both backends so).
+inline bool like(std::string_view text, std::string_view pattern) {
+    if (pattern.empty()) return text.empty();
+    if (pattern[0] == '%') {
+        for (std::size_t skip = 0; skip <= text.size(); ++skip)
+            if (like(text.substr(skip), pattern.substr(1))) return true;
+        return false;
+    }
+    if (text.empty()) return false;
+    if (pattern[0] == '\\' && pattern.size() > 1) return text[0] == pattern[1] && like(text.substr(1), pattern.substr(2));
+    if (pattern[0] == '_' || pattern[0] == text[0]) return like(text.substr(1), pattern.substr(1));
+    return false;
+}
+
+template <class T, class Pred> std::vector<T> filtered(const std::vector<T>& rows, Pred keep) {
+    std::vector<T> out;
+    std::copy_if(rows.begin(), rows.end(), std::back_inserter(out), keep);
+    return out;
+}
+
+inline std::vector<models::User> by_id(std::vector<models::User> rows) {
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    return rows;
+}
+
+}  // namespace oracle

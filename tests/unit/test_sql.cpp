@@ -1,0 +1,126 @@
+// Golden SQL: the exact text sluice emits for each expression node and statement shape, per
+// dialect. No database: these document the SQL as much as they test it.
+#include <doctest/doctest.h>
+
+#include "../../lib/render_query.hpp"
+#include "../models.hpp"
+
+using models::User;
+using sluice::col;
+using namespace sluice::detail;
+
+namespace {
+
+struct golden {
+    std::string sqlite, mariadb;
+};
+
+sluice::detail::query_spec spec_of(std::optional<sluice::predicate<User>> where = std::nullopt,
+                                   std::vector<order_term> order = {}) {
+    query_spec q;
+    q.table = &sluice::table_of<User>();
+    if (where) q.filter = std::make_shared<const expr_node>(where->node);
+    q.order = std::move(order);
+    return q;
+}
+
+std::string where_sql(const dialect& d, const sluice::predicate<User>& p, std::size_t* params = nullptr) {
+    rendered r;
+    render_expr(d, sluice::table_of<User>(), p.node, r);
+    if (params) *params = r.params.size();
+    return r.sql;
+}
+
+void check_where(const sluice::predicate<User>& p, const golden& expected, std::size_t expected_params) {
+    std::size_t params = 0;
+    CHECK(where_sql(sqlite_dialect(), p, &params) == expected.sqlite);
+    CHECK(params == expected_params);
+    CHECK(where_sql(mysql_dialect(), p) == expected.mariadb);
+}
+
+}  // namespace
+
+TEST_CASE("comparison operators bind their value") {
+    check_where(col(&User::age) == 30, {R"("age" = ?)", "`age` = ?"}, 1);
+    check_where(col(&User::age) != 30, {R"("age" <> ?)", "`age` <> ?"}, 1);
+    check_where(col(&User::age) < 30, {R"("age" < ?)", "`age` < ?"}, 1);
+    check_where(col(&User::age) <= 30, {R"("age" <= ?)", "`age` <= ?"}, 1);
+    check_where(col(&User::age) > 30, {R"("age" > ?)", "`age` > ?"}, 1);
+    check_where(col(&User::age) >= 30, {R"("age" >= ?)", "`age` >= ?"}, 1);
+    check_where(col(&User::name) == "x' OR '1'='1", {R"("name" = ?)", "`name` = ?"}, 1);
+}
+
+TEST_CASE("column against column of the same model") {
+    check_where(col(&User::age) < col(&User::score), {R"("age" < "score")", "`age` < `score`"}, 0);
+}
+
+TEST_CASE("like, in, between, null tests") {
+    check_where(col(&User::name).like("a%"), {R"("name" LIKE ? ESCAPE '\')", R"(`name` LIKE ? ESCAPE '\\')"}, 1);
+    check_where(col(&User::age).in(std::vector<int>{1, 2, 3}), {R"("age" IN (?, ?, ?))", "`age` IN (?, ?, ?)"}, 3);
+    check_where(col(&User::age).in({7}), {R"("age" IN (?))", "`age` IN (?)"}, 1);
+    check_where(col(&User::age).in(std::vector<int>{}), {"1 = 0", "1 = 0"}, 0);
+    check_where(col(&User::age).between(18, 65), {R"("age" BETWEEN ? AND ?)", "`age` BETWEEN ? AND ?"}, 2);
+    check_where(col(&User::bio).is_null(), {R"("bio" IS NULL)", "`bio` IS NULL"}, 0);
+    check_where(col(&User::bio).is_not_null(), {R"("bio" IS NOT NULL)", "`bio` IS NOT NULL"}, 0);
+}
+
+TEST_CASE("and, or, not: flattened, and parenthesised where precedence needs it") {
+    const auto a = col(&User::age) > 1;
+    const auto b = col(&User::age) < 9;
+    const auto c = col(&User::name) == "z";
+    check_where(a && b && c, {R"("age" > ? AND "age" < ? AND "name" = ?)", "`age` > ? AND `age` < ? AND `name` = ?"}, 3);
+    check_where(a || b || c, {R"("age" > ? OR "age" < ? OR "name" = ?)", "`age` > ? OR `age` < ? OR `name` = ?"}, 3);
+    check_where((a || b) && c, {R"(("age" > ? OR "age" < ?) AND "name" = ?)", "(`age` > ? OR `age` < ?) AND `name` = ?"}, 3);
+    check_where(a || (b && c), {R"("age" > ? OR ("age" < ? AND "name" = ?))", "`age` > ? OR (`age` < ? AND `name` = ?)"}, 3);
+    check_where(!(a || b), {R"(NOT ("age" > ? OR "age" < ?))", "NOT (`age` > ? OR `age` < ?)"}, 2);
+    check_where(!c && a, {R"(NOT ("name" = ?) AND "age" > ?)", "NOT (`name` = ?) AND `age` > ?"}, 2);
+}
+
+TEST_CASE("select: columns, where, order with the primary key tiebreak, limit and offset") {
+    std::vector<std::uint64_t> limits;
+    limits.reserve(2);
+    auto q = spec_of(col(&User::age) >= 30, {{2, false}});
+    q.limit = 10;
+    q.offset = 20;
+    CHECK(render_select(sqlite_dialect(), q, {}, limits).sql ==
+          R"(SELECT "id", "name", "age", "score", "created_at", "bio" FROM "users" WHERE "age" >= ? ORDER BY "age", "id" LIMIT ? OFFSET ?)");
+    limits.clear();
+    CHECK(render_select(mysql_dialect(), q, {1, 2}, limits).sql ==
+          "SELECT `name`, `age` FROM `users` WHERE `age` >= ? ORDER BY `age`, `id` LIMIT ? OFFSET ?");
+    limits.clear();
+    auto d = spec_of(std::nullopt, {{4, true}});
+    CHECK(render_select(mysql_dialect(), d, {0}, limits).sql == "SELECT `id` FROM `users` ORDER BY `created_at` DESC, `id` DESC");
+}
+
+TEST_CASE("offset without a limit gets the backend's 'no limit'") {
+    std::vector<std::uint64_t> limits;
+    limits.reserve(2);
+    auto q = spec_of();
+    q.offset = 5;
+    const rendered s = render_select(sqlite_dialect(), q, {0}, limits);
+    CHECK(s.sql == R"(SELECT "id" FROM "users" LIMIT ? OFFSET ?)");
+    CHECK(std::get<std::uint64_t>(s.params[0]) == static_cast<std::uint64_t>(INT64_MAX));
+    limits.clear();
+    CHECK(std::get<std::uint64_t>(render_select(mysql_dialect(), q, {0}, limits).params[0]) == UINT64_MAX);
+}
+
+TEST_CASE("count, update and delete statements") {
+    std::vector<std::uint64_t> limits;
+    limits.reserve(2);
+    const auto q = spec_of(col(&User::bio).is_null() || col(&User::age) < 18);
+    CHECK(render_count(sqlite_dialect(), q, limits).sql == R"(SELECT COUNT(*) FROM "users" WHERE "bio" IS NULL OR "age" < ?)");
+    auto limited = q;
+    limited.limit = 3;
+    CHECK(render_count(mysql_dialect(), limited, limits).sql ==
+          "SELECT COUNT(*) FROM (SELECT 1 FROM `users` WHERE `bio` IS NULL OR `age` < ? LIMIT ?) AS sluice_counted");
+    const std::vector<std::pair<std::size_t, sluice::value>> sets{{2, std::int64_t{31}}, {5, sluice::null_t{}}};
+    const rendered u = render_update(mysql_dialect(), q, sets);
+    CHECK(u.sql == "UPDATE `users` SET `age` = ?, `bio` = ? WHERE `bio` IS NULL OR `age` < ?");
+    CHECK(u.params.size() == 3);
+    CHECK(render_delete(sqlite_dialect(), q).sql == R"(DELETE FROM "users" WHERE "bio" IS NULL OR "age" < ?)");
+    CHECK(render_delete(mysql_dialect(), spec_of()).sql == "DELETE FROM `users`");
+}
+
+TEST_CASE("like_escape makes user text match literally") {
+    CHECK(sluice::like_escape("50%_off\\") == "50\\%\\_off\\\\");
+}
