@@ -77,8 +77,9 @@ struct prepared {
 
 class mysql_row final : public row_reader {
 public:
-    std::vector<result_column>* columns = nullptr;
+    std::vector<result_column>* cells = nullptr;
 
+    int columns() override { return static_cast<int>(cells->size()); }
     bool is_null(int c) override { return col(c).is_null != 0; }
     std::int64_t get_int64(int c) override {
         const result_column& r = col(c);
@@ -120,7 +121,7 @@ public:
     }
 
 private:
-    result_column& col(int c) { return (*columns)[static_cast<std::size_t>(c)]; }
+    result_column& col(int c) { return (*cells)[static_cast<std::size_t>(c)]; }
     const MYSQL_TIME& time_of(int c, std::string_view expected) {
         const result_column& r = col(c);
         if (r.kind != storage::time || r.time.time_type == MYSQL_TIMESTAMP_TIME) mismatch(r, expected);
@@ -214,7 +215,7 @@ public:
             ~drain_guard() { mysql_stmt_free_result(stmt); }
         } guard{p.stmt};
         prepare_results(p, sql);
-        row_.columns = &p.columns;
+        row_.cells = &p.columns;
         std::uint64_t rows = 0;
         for (;;) {
             int rc = mysql_stmt_fetch(p.stmt);

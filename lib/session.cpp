@@ -1,6 +1,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "datetime.hpp"
 #include "render.hpp"
 #include "session_impl.hpp"
 
@@ -87,6 +88,7 @@ void write_back_key(const table_info& t, void* obj, std::uint64_t id) {
     struct id_row final : row_reader {
         std::uint64_t id;
         explicit id_row(std::uint64_t v) : id(v) {}
+        int columns() override { return 1; }
         bool is_null(int) override { return false; }
         std::int64_t get_int64(int) override {
             if (id > static_cast<std::uint64_t>(INT64_MAX)) throw_out_of_range("int64", std::to_string(id));
@@ -275,23 +277,37 @@ std::uint64_t session::execute(std::string_view sql, std::span<const value_ref> 
     }
 }
 
+namespace {
+
+// Any cell as text. MariaDB's binary protocol sends numbers and times in binary form; the
+// storage class decides which getter succeeds.
+std::optional<std::string> cell_text(detail::row_reader& row, int c) {
+    if (row.is_null(c)) return std::nullopt;
+    try { return std::string(row.get_text(c)); } catch (const detail::cell_mismatch&) {}
+    try { return std::to_string(row.get_int64(c)); } catch (const detail::cell_mismatch&) {}
+    try { return std::to_string(row.get_uint64(c)); } catch (const detail::cell_mismatch&) {}
+    try { return std::to_string(row.get_double(c)); } catch (const detail::cell_mismatch&) {}
+    try { return describe(row.get_datetime(c), 64).substr(1, detail::datetime_text_size); } catch (const detail::cell_mismatch&) {}
+    return describe(row.get_date(c), 64).substr(1, detail::date_text_size);
+}
+
+}  // namespace
+
 std::optional<std::string> session::scalar(std::string_view sql, std::span<const value_ref> values) {
     std::optional<std::string> out;
     bool first = true;
     impl_->run(sql, values, [&](detail::row_reader& row) {
-        if (!first) return;
-        first = false;
-        if (row.is_null(0)) return;
-        // Numbers come back as numbers on MariaDB's binary protocol: render them as text.
-        try {
-            out = std::string(row.get_text(0));
-        } catch (const detail::cell_mismatch&) {
-            try {
-                out = std::to_string(row.get_int64(0));
-            } catch (const detail::cell_mismatch&) {
-                out = std::to_string(row.get_double(0));
-            }
-        }
+        if (std::exchange(first, false)) out = cell_text(row, 0);
+    });
+    return out;
+}
+
+std::vector<raw_row> session::rows(std::string_view sql, std::span<const value_ref> values) {
+    std::vector<raw_row> out;
+    impl_->run(sql, values, [&](detail::row_reader& row) {
+        raw_row r;
+        for (int c = 0; c < row.columns(); ++c) r.push_back(cell_text(row, c));
+        out.push_back(std::move(r));
     });
     return out;
 }

@@ -55,6 +55,7 @@ class sqlite_row final : public row_reader {
 public:
     sqlite3_stmt* s = nullptr;
 
+    int columns() override { return sqlite3_column_count(s); }
     bool is_null(int c) override { return sqlite3_column_type(s, c) == SQLITE_NULL; }
     std::int64_t get_int64(int c) override {
         if (sqlite3_column_type(s, c) != SQLITE_INTEGER) wrong_storage(s, c, "an integer");

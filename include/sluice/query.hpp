@@ -56,6 +56,13 @@ public:
         return q;
     }
 
+    // Continue a yield_per/batches scan after the position a resume_token names.
+    query resume(std::string token) const {
+        query q = *this;
+        q.spec_.resume = std::move(token);
+        return q;
+    }
+
     // --- terminal operations -------------------------------------------------------------
     std::vector<T> all() const {
         std::vector<T> out;

@@ -34,6 +34,8 @@ struct statement_event {
 
 enum class backend { sqlite, mariadb };
 
+using raw_row = std::vector<std::optional<std::string>>;
+
 namespace detail {
 SLUICE_API std::vector<std::string> create_table_sql(const table_info& t, backend b);
 }  // namespace detail
@@ -115,6 +117,12 @@ public:
         return scalar(sql, std::span<const value_ref>(refs).subspan(1));
     }
     std::optional<std::string> scalar(std::string_view sql, std::span<const value_ref> values);
+    // Every row, every cell as text (NULL -> nullopt): for EXPLAIN, SHOW and ad-hoc reports.
+    template <class... V> std::vector<raw_row> rows(std::string_view sql, const V&... values) {
+        const value_ref refs[] = {value_ref{}, detail::bind_ref(values)...};
+        return rows(sql, std::span<const value_ref>(refs).subspan(1));
+    }
+    std::vector<raw_row> rows(std::string_view sql, std::span<const value_ref> values);
 
     // --- observability --------------------------------------------------------------------
     // Called after every statement. SLUICE_ECHO=1 in the environment prints each to stderr.

@@ -59,6 +59,7 @@ namespace detail {
 // getter throws detail::cell_mismatch when the stored value has another type or range.
 class SLUICE_API row_reader {
 public:
+    virtual int columns() = 0;
     virtual bool is_null(int column) = 0;
     virtual std::int64_t get_int64(int column) = 0;
     virtual std::uint64_t get_uint64(int column) = 0;

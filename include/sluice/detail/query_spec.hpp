@@ -28,6 +28,8 @@ struct query_spec {
     std::vector<order_term> order;
     std::optional<std::uint64_t> limit;
     std::optional<std::uint64_t> offset;
+    // Where a yield_per/batches scan resumes (a token from an earlier scan of the same query).
+    std::optional<std::string> resume;
 };
 
 using row_sink = function_ref<void(row_reader&)>;

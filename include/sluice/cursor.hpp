@@ -1,0 +1,210 @@
+// yield_per / batches: lazy keyset-paginated iteration in O(page) memory.
+//
+//   for (const User& u : db.query<User>().where(...).order_by(&User::created_at).yield_per(1000)) ...
+//   for (std::span<const User> batch : q.batches(1000)) ...
+//
+// Each page is one bounded SELECT: the filters, a keyset predicate "after the last row seen",
+// ORDER BY the order keys then the primary key, LIMIT n. Nothing stays open between pages,
+// so the session can run other statements (writes included) inside the loop. One buffer of n
+// objects is refilled in place; after the first page, strings that fit their capacity allocate
+// nothing.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <sluice/detail/query_spec.hpp>
+#include <sluice/query.hpp>
+
+namespace sluice {
+
+// Where a scan stopped: pass to query<T>::resume() to continue exactly after that row.
+// A token only resumes the query it came from (same table, filters and order).
+using resume_token = std::string;
+
+struct batch_progress {
+    std::uint64_t rows_so_far;          // including this batch
+    std::size_t rows_in_batch;
+    std::chrono::nanoseconds elapsed;   // since the scan started
+    const resume_token& token;          // after the last row of this batch
+};
+
+namespace detail {
+
+// The non-template keyset pager behind yield_per and batches.
+class SLUICE_API pager {
+public:
+    pager(session& s, query_spec spec, std::size_t page_size);
+    pager(pager&&) noexcept;
+    pager& operator=(pager&&) noexcept;
+    ~pager();
+
+    // Reads the next page into slot(0), slot(1), ...; returns how many rows it read, 0 at the
+    // end. After a short page it returns 0 without asking the database again.
+    std::size_t next_page(function_ref<void*(std::size_t)> slot);
+    // The position after `row` (an object of the current page), row number `rows_handed_out`.
+    resume_token token_after(const void* row, std::uint64_t rows_handed_out) const;
+    // The position after the last row of the last page read (before the first page: where the
+    // scan starts, which is the resumed position if any).
+    resume_token position_token() const;
+    std::uint64_t rows_before_page() const noexcept;
+    std::chrono::nanoseconds elapsed() const noexcept;
+
+private:
+    struct state;
+    std::unique_ptr<state> state_;
+};
+
+template <class T> struct cursor_state {
+    cursor_state(const query<T>& q, std::size_t n) : pages(q.owner(), q.spec(), n) { buffer.reserve(n); }
+
+    void fetch() {
+        position = 0;
+        rows = pages.next_page([this](std::size_t i) -> void* {
+            if (i == buffer.size()) buffer.emplace_back();
+            return &buffer[i];
+        });
+        if (rows > 0 && on_batch) {
+            const resume_token token = pages.position_token();
+            on_batch(batch_progress{pages.rows_before_page() + rows, rows, pages.elapsed(), token});
+        }
+    }
+    void start() {
+        if (started) return;
+        started = true;
+        fetch();
+    }
+
+    pager pages;
+    std::vector<T> buffer;  // grows to the page size once, then is refilled in place
+    std::size_t rows = 0;
+    std::size_t position = 0;
+    bool started = false;
+    std::function<void(const batch_progress&)> on_batch;
+};
+
+// What yield_range and batch_range share: the state, the progress callback, the token.
+template <class T, class Derived> class range_base {
+public:
+    range_base(const query<T>& q, std::size_t page_size)
+        : state_(std::make_unique<cursor_state<T>>(q, page_size)) {}
+
+    // Called after each page is read, for progress bars and checkpoints.
+    Derived& on_batch(std::function<void(const batch_progress&)> callback) & {
+        state_->on_batch = std::move(callback);
+        return static_cast<Derived&>(*this);
+    }
+    // On a temporary (the usual `for (... : q.yield_per(n).on_batch(cb))`), return the range by
+    // value: a reference would dangle once the range-for's initialiser ends.
+    Derived on_batch(std::function<void(const batch_progress&)> callback) && {
+        state_->on_batch = std::move(callback);
+        return static_cast<Derived&&>(*this);
+    }
+
+    std::default_sentinel_t end() const noexcept { return {}; }
+
+protected:
+    std::unique_ptr<cursor_state<T>> state_;
+};
+
+}  // namespace detail
+
+// An input range over the query's rows. Iterators yield const T&, valid until the iterator
+// moves past the end of the current page.
+template <class T> class yield_range : public detail::range_base<T, yield_range<T>> {
+    using base = detail::range_base<T, yield_range<T>>;
+
+public:
+    using base::base;
+
+    class iterator {
+    public:
+        using iterator_concept = std::input_iterator_tag;
+        using value_type = T;
+        using difference_type = std::ptrdiff_t;
+
+        iterator() = default;
+        explicit iterator(detail::cursor_state<T>* s) : state_(s) {}
+
+        const T& operator*() const { return state_->buffer[state_->position]; }
+        const T* operator->() const { return &state_->buffer[state_->position]; }
+        iterator& operator++() {
+            if (++state_->position == state_->rows) state_->fetch();
+            return *this;
+        }
+        // Post-increment returns void: an input iterator cannot hand out its old position,
+        // whose row may already be overwritten by the next page.
+        void operator++(int) { ++*this; }
+        friend bool operator==(const iterator& it, std::default_sentinel_t) {
+            return it.state_ == nullptr || it.state_->position >= it.state_->rows;
+        }
+
+    private:
+        detail::cursor_state<T>* state_ = nullptr;
+    };
+
+    // The first call reads the first page; later calls continue where iteration stopped.
+    iterator begin() {
+        this->state_->start();
+        return iterator(this->state_.get());
+    }
+
+    // The position after the row the iterator points at (the last one handed out), or where
+    // the scan starts if it has not begun.
+    resume_token token() const {
+        const auto& s = *this->state_;
+        if (s.started && s.position < s.rows)
+            return s.pages.token_after(&s.buffer[s.position], s.pages.rows_before_page() + s.position + 1);
+        return s.pages.position_token();
+    }
+};
+
+// The same pages as yield_per, a std::span<const T> each; a batch is valid until the next.
+template <class T> class batch_range : public detail::range_base<T, batch_range<T>> {
+    using base = detail::range_base<T, batch_range<T>>;
+
+public:
+    using base::base;
+
+    class iterator {
+    public:
+        using iterator_concept = std::input_iterator_tag;
+        using value_type = std::span<const T>;
+        using difference_type = std::ptrdiff_t;
+
+        iterator() = default;
+        explicit iterator(detail::cursor_state<T>* s) : state_(s) {}
+
+        std::span<const T> operator*() const { return {state_->buffer.data(), state_->rows}; }
+        iterator& operator++() {
+            state_->fetch();
+            return *this;
+        }
+        void operator++(int) { ++*this; }
+        friend bool operator==(const iterator& it, std::default_sentinel_t) {
+            return it.state_ == nullptr || it.state_->rows == 0;
+        }
+
+    private:
+        detail::cursor_state<T>* state_ = nullptr;
+    };
+
+    iterator begin() {
+        this->state_->start();
+        return iterator(this->state_.get());
+    }
+
+    // The position after the last row of the current batch.
+    resume_token token() const { return this->state_->pages.position_token(); }
+};
+
+template <class T> yield_range<T> query<T>::yield_per(std::size_t page_size) const { return {*this, page_size}; }
+template <class T> batch_range<T> query<T>::batches(std::size_t page_size) const { return {*this, page_size}; }
+
+}  // namespace sluice
