@@ -40,6 +40,8 @@ public:
     virtual std::uint64_t last_insert_id() = 0;
     // Largest number of bound parameters one statement may take.
     virtual std::size_t max_parameters() const noexcept = 0;
+    // Largest number of bytes of bound values one statement may carry.
+    virtual std::size_t max_packet_bytes() const noexcept = 0;
     virtual void* native_handle() noexcept = 0;
 };
 

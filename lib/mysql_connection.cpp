@@ -188,6 +188,10 @@ public:
         // datetimes are sys_time.
         run_plain("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
                   "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'");
+        // Bulk statements stay under the server's packet limit, with room for the header.
+        std::uint64_t packet = 0;
+        run("SELECT @@max_allowed_packet", {}, [&](row_reader& r) { packet = r.get_uint64(0); });
+        max_packet_ = packet > (1u << 20) ? static_cast<std::size_t>(packet - (64u << 10)) : static_cast<std::size_t>(packet * 3 / 4);
     }
 
     ~mysql_connection() override { cache_.clear(); }
@@ -196,6 +200,7 @@ public:
     void* native_handle() noexcept override { return conn_; }
     std::uint64_t last_insert_id() override { return last_insert_id_; }
     std::size_t max_parameters() const noexcept override { return 65535; }
+    std::size_t max_packet_bytes() const noexcept override { return max_packet_; }
 
     std::uint64_t run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) override {
         prepared& p = prepare(sql);
@@ -377,6 +382,7 @@ private:
     statement_cache<prepared> cache_;
     mysql_row row_;
     std::uint64_t last_insert_id_ = 0;
+    std::size_t max_packet_ = 1 << 20;
 };
 
 }  // namespace

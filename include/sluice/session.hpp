@@ -7,11 +7,13 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <ranges>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <sluice/detail/bind.hpp>
+#include <sluice/detail/bulk.hpp>
 #include <sluice/detail/export.hpp>
 #include <sluice/error.hpp>
 #include <sluice/model.hpp>
@@ -101,6 +103,21 @@ public:
 
     template <class T> sluice::query<T> query();
 
+    // --- many rows ------------------------------------------------------------------------
+    // Inserts every row of any input range (a generator or a view of millions of rows is
+    // consumed lazily, never materialised), one multi-row INSERT per chunk. All or nothing:
+    // it runs in its own transaction, or a savepoint inside the caller's. A failure throws
+    // sluice::error naming the row's index in the input. Returns rows inserted.
+    template <std::ranges::input_range R>
+    std::uint64_t insert_many(R&& rows, bulk_options options = {}) {
+        return write_many(std::forward<R>(rows), false, options);
+    }
+    // The same, updating rows whose primary key exists (ON DUPLICATE KEY / ON CONFLICT).
+    template <std::ranges::input_range R>
+    std::uint64_t upsert_many(R&& rows, bulk_options options = {}) {
+        return write_many(std::forward<R>(rows), true, options);
+    }
+
     // --- transactions ---------------------------------------------------------------------
     sluice::transaction transaction();
     bool in_transaction() const noexcept;
@@ -132,6 +149,32 @@ public:
     detail::session_impl& impl() noexcept { return *impl_; }
 
 private:
+    template <class R> std::uint64_t write_many(R&& rows, bool upsert, bulk_options options) {
+        using T = std::remove_cvref_t<std::ranges::range_reference_t<R>>;
+        detail::bulk_writer writer(*this, table_of<T>(), sizeof(T), upsert, options);
+        // One reused chunk: assignment keeps the strings' capacity, so memory stays O(chunk).
+        std::vector<T> chunk;
+        chunk.reserve(writer.chunk_capacity());
+        std::size_t used = 0;
+        for (auto&& row : rows) {
+            if (used == chunk.size()) chunk.emplace_back();
+            chunk[used] = std::forward<decltype(row)>(row);
+            if (!writer.fits(&chunk[used]) && used > 0) {
+                // The packet would overflow: write what came before, start over with this row.
+                writer.write(chunk.data(), used);
+                std::swap(chunk[0], chunk[used]);
+                used = 0;
+                (void)writer.fits(&chunk[0]);
+            }
+            if (++used == writer.chunk_capacity()) {
+                writer.write(chunk.data(), used);
+                used = 0;
+            }
+        }
+        if (used > 0) writer.write(chunk.data(), used);
+        return writer.finish();
+    }
+
     void create_table(const table_info& t);
     void drop_table(const table_info& t);
     void verify(const table_info& t);

@@ -1,0 +1,43 @@
+// The non-template half of insert_many/upsert_many: chunk sizing, the multi-row INSERT, the
+// transaction, and error reports that name the failing row.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include <sluice/detail/export.hpp>
+#include <sluice/model.hpp>
+
+namespace sluice {
+class session;
+
+struct bulk_options {
+    // Rows per INSERT statement at most; the backend's parameter and packet limits may lower it.
+    std::size_t chunk_rows = 1000;
+};
+
+namespace detail {
+
+class SLUICE_API bulk_writer {
+public:
+    bulk_writer(session& s, const table_info& t, std::size_t row_size, bool upsert, bulk_options options);
+    bulk_writer(const bulk_writer&) = delete;
+    bulk_writer& operator=(const bulk_writer&) = delete;
+    ~bulk_writer();
+
+    std::size_t chunk_capacity() const noexcept;
+    // Whether one more row fits the current chunk's byte budget (MariaDB's max_allowed_packet).
+    bool fits(const void* row) noexcept;
+    // Writes rows[0..count) (objects `row_size` bytes apart) as one statement.
+    void write(const void* rows, std::size_t count);
+    // Commits the writer's transaction (or savepoint); returns rows written.
+    std::uint64_t finish();
+
+private:
+    struct state;
+    std::unique_ptr<state> state_;
+};
+
+}  // namespace detail
+}  // namespace sluice

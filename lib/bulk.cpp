@@ -1,0 +1,134 @@
+// insert_many / upsert_many: multi-row statements sized to the backend's limits.
+#include <sluice/detail/bulk.hpp>
+#include <sluice/error.hpp>
+#include <sluice/session.hpp>
+
+#include <optional>
+
+#include "render.hpp"
+#include "session_impl.hpp"
+
+namespace sluice::detail {
+
+struct bulk_writer::state {
+    session* owner;
+    const table_info* table;
+    std::size_t row_size;
+    bool upsert;
+    std::size_t capacity;           // rows per statement
+    std::size_t packet_budget;      // bytes of bound values per statement
+    std::size_t chunk_bytes = 0;
+    std::uint64_t written = 0;      // rows of earlier chunks: the index of the chunk's first row
+    std::vector<std::size_t> columns;  // the columns each row binds (all, or all but an auto key)
+    std::vector<value_ref> params;
+    std::optional<sluice::transaction> tx;
+};
+
+namespace {
+
+bool is_zero(const value_ref& v) {
+    if (const auto* i = std::get_if<std::int64_t>(&v)) return *i == 0;
+    if (const auto* u = std::get_if<std::uint64_t>(&v)) return *u == 0;
+    return false;
+}
+
+std::size_t value_bytes(const value_ref& v) {
+    if (const auto* s = std::get_if<std::string_view>(&v)) return s->size() + 9;
+    if (const auto* b = std::get_if<std::span<const std::byte>>(&v)) return b->size() + 9;
+    return 16;
+}
+
+}  // namespace
+
+bulk_writer::bulk_writer(session& s, const table_info& t, std::size_t row_size, bool upsert, bulk_options options)
+    : state_(std::make_unique<state>()) {
+    state& st = *state_;
+    st.owner = &s;
+    st.table = &t;
+    st.row_size = row_size;
+    st.upsert = upsert;
+    // Every column is sent; an unset (0) auto-increment key is bound as NULL, which both
+    // backends answer with a generated key, so explicit and generated keys can mix.
+    for (std::size_t i = 0; i < t.columns.size(); ++i) st.columns.push_back(i);
+    connection& conn = s.impl().conn();
+    const std::size_t by_parameters = std::max<std::size_t>(1, conn.max_parameters() / st.columns.size());
+    st.capacity = std::max<std::size_t>(1, std::min(options.chunk_rows, by_parameters));
+    st.packet_budget = conn.max_packet_bytes();
+    st.params.reserve(st.capacity * st.columns.size());
+    st.tx.emplace(s.transaction());  // a savepoint when the caller already has a transaction
+}
+
+bulk_writer::~bulk_writer() = default;  // an unfinished writer rolls back through tx
+
+std::size_t bulk_writer::chunk_capacity() const noexcept { return state_->capacity; }
+
+bool bulk_writer::fits(const void* row) noexcept {
+    state& st = *state_;
+    std::size_t bytes = 0;
+    for (std::size_t c : st.columns) bytes += value_bytes(field_ref(st.table->columns[c], row));
+    if (st.chunk_bytes > 0 && st.chunk_bytes + bytes > st.packet_budget) return false;
+    st.chunk_bytes += bytes;
+    return true;
+}
+
+void bulk_writer::write(const void* rows, std::size_t count) {
+    state& st = *state_;
+    const table_info& t = *st.table;
+    session_impl& impl = st.owner->impl();
+    st.params.clear();
+    const auto* base = static_cast<const char*>(rows);
+    for (std::size_t r = 0; r < count; ++r) {
+        for (std::size_t c : st.columns) {
+            value_ref v = field_ref(t.columns[c], base + r * st.row_size);
+            if (t.auto_increment && t.columns[c].primary_key && is_zero(v)) v = null_t{};
+            st.params.push_back(v);
+        }
+    }
+    const bool with_key = true;
+    const std::string sql = st.upsert ? render_upsert(impl.sql(), t, with_key, count) : render_insert(impl.sql(), t, with_key, count);
+    try {
+        impl.run(sql, st.params);
+    } catch (const bind_mismatch& m) {
+        const std::size_t row = m.index / st.columns.size();
+        const column_info& c = t.columns[st.columns[m.index % st.columns.size()]];
+        throw conversion_error("sluice: " + std::string(t.name) + "." + std::string(c.name) + " (" +
+                               std::string(to_string(c.kind)) + "), row " + std::to_string(st.written + row) +
+                               " of the input: " + m.what + "; nothing of this call was written");
+    } catch (const statement_error& e) {
+        // Find the first failing row of the chunk, one row at a time inside a savepoint, so
+        // the message names it; then the whole call rolls back.
+        std::string detail = e.what();
+        std::size_t failing = count;
+        const std::string one = st.upsert ? render_upsert(impl.sql(), t, with_key, 1) : render_insert(impl.sql(), t, with_key, 1);
+        try {
+            auto probe = st.owner->transaction();
+            for (std::size_t r = 0; r < count && failing == count; ++r) {
+                try {
+                    impl.run(one, std::span<const value_ref>(st.params).subspan(r * st.columns.size(), st.columns.size()));
+                } catch (const statement_error& single) {
+                    failing = r;
+                    detail = single.what();
+                }
+            }
+            probe.rollback();
+        } catch (const error&) {
+            // The probe is best effort (a lost connection, an aborted transaction): report the chunk.
+        }
+        const std::string where = failing < count ? "row " + std::to_string(st.written + failing) + " of the input"
+                                                  : "rows " + std::to_string(st.written) + "-" + std::to_string(st.written + count - 1) + " of the input";
+        throw statement_error("sluice: " + std::string(t.name) + ": " + (st.upsert ? "upsert_many" : "insert_many") + " failed at " +
+                                  where + "; nothing of this call was written: " + detail,
+                              e.code(), e.sql_state());
+    }
+    st.written += count;
+    st.chunk_bytes = 0;
+}
+
+std::uint64_t bulk_writer::finish() {
+    state& st = *state_;
+    st.tx->commit();
+    st.tx.reset();
+    return st.written;
+}
+
+}  // namespace sluice::detail
