@@ -153,83 +153,6 @@ struct pager::state {
     bool exhausted = false;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-    // "<filters> AND <after last_key>" with keys in scan order.
-    void render_keyset(const dialect& d, rendered& out) const {
-        const table_info& t = *spec.table;
-        auto name = [&](std::size_t i) { return d.quote(t.columns[terms[i].column].name); };
-        auto is_null = [&](std::size_t i) { return std::holds_alternative<null_t>(last_key[i]); };
-
-        // SQLite compares row values with an index range; it gives the same rows as the
-        // expanded form when every key runs the same way and no NULL sort values are involved.
-        bool uniform = d.row_value_keyset();
-        for (std::size_t i = 0; uniform && i < terms.size(); ++i)
-            uniform = !is_null(i) && terms[i].descending == terms[0].descending &&
-                      (!terms[i].descending || !t.columns[terms[i].column].nullable);
-        if (uniform) {
-            out.sql += '(';
-            for (std::size_t i = 0; i < terms.size(); ++i) out.sql += (i ? ", " : "") + name(i);
-            out.sql += terms[0].descending ? ") < (" : ") > (";
-            for (std::size_t i = 0; i < terms.size(); ++i) {
-                out.sql += i ? ", ?" : "?";
-                out.params.push_back(as_ref(last_key[i]));
-            }
-            out.sql += ')';
-            return;
-        }
-
-        // Expanded form: gt(k0) OR (eq(k0) AND (gt(k1) OR (eq(k1) AND ...))), preceded by the
-        // redundant bound ge(k0) that MariaDB/MySQL need to choose an index range.
-        // NULLs sort first ascending and last descending, on both backends.
-        auto greater = [&](std::size_t i) -> std::string {  // strictly after, in scan order
-            const bool nullable = t.columns[terms[i].column].nullable;
-            if (!terms[i].descending) {
-                if (is_null(i)) return name(i) + " IS NOT NULL";
-                out.params.push_back(as_ref(last_key[i]));
-                return name(i) + " > ?";
-            }
-            if (is_null(i)) return {};  // nothing sorts after NULL descending
-            out.params.push_back(as_ref(last_key[i]));
-            return nullable ? "(" + name(i) + " < ? OR " + name(i) + " IS NULL)" : name(i) + " < ?";
-        };
-        auto equal = [&](std::size_t i) -> std::string {
-            if (is_null(i)) return name(i) + " IS NULL";
-            out.params.push_back(as_ref(last_key[i]));
-            return name(i) + " = ?";
-        };
-        // Leading bound: at or after the last value of the first key.
-        if (!terms[0].descending) {
-            if (!is_null(0)) {
-                out.sql += name(0) + " >= ? AND ";
-                out.params.push_back(as_ref(last_key[0]));
-            }
-        } else if (is_null(0)) {
-            out.sql += name(0) + " IS NULL AND ";
-        } else {
-            out.params.push_back(as_ref(last_key[0]));
-            out.sql += t.columns[terms[0].column].nullable ? "(" + name(0) + " <= ? OR " + name(0) + " IS NULL) AND " : name(0) + " <= ? AND ";
-        }
-        std::string closing;
-        out.sql += '(';
-        for (std::size_t i = 0; i < terms.size(); ++i) {
-            const bool last = i + 1 == terms.size();
-            const std::string gt = greater(i);
-            if (last) {
-                out.sql += gt.empty() ? "1 = 0" : gt;
-                break;
-            }
-            if (!gt.empty()) {
-                out.sql += gt + " OR (";
-                closing += ')';
-            } else {
-                out.sql += '(';
-                closing += ')';
-            }
-            out.sql += equal(i) + " AND (";
-            closing += ')';
-        }
-        out.sql += closing + ')';
-    }
-
     std::string encode(std::span<const value_ref> key, std::uint64_t rows) const {
         std::string token = "sk1." + fingerprint + "." + std::to_string(rows) + ".";
         if (key.empty()) return token + "-";
@@ -303,25 +226,8 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
     if (st.spec.limit) request = std::min<std::uint64_t>(request, *st.spec.limit - st.rows_read);
 
     session_impl& impl = st.owner->impl();
-    const dialect& d = impl.sql();
     const table_info& t = *st.spec.table;
-    rendered sql;
-    sql.sql = "SELECT " + render_column_list(d, t) + " FROM " + d.quote(t.name);
-    if (!st.last_key.empty()) {
-        rendered keyset;
-        st.render_keyset(d, keyset);
-        render_where(d, st.spec, sql, &keyset);
-    } else {
-        render_where(d, st.spec, sql);
-    }
-    sql.sql += " ORDER BY ";
-    for (std::size_t i = 0; i < st.terms.size(); ++i) {
-        if (i) sql.sql += ", ";
-        sql.sql += d.quote(t.columns[st.terms[i].column].name);
-        if (st.terms[i].descending) sql.sql += " DESC";
-    }
-    sql.sql += " LIMIT ?";
-    sql.params.emplace_back(request);
+    const rendered sql = render_page(impl.sql(), st.spec, st.terms, st.last_key, request);
 
     std::size_t rows = 0;
     impl.run(sql.sql, sql.params, [&](row_reader& row) { read_object(t, row, slot(rows++), 0); });

@@ -1,5 +1,7 @@
 #include "render_query.hpp"
 
+#include "render.hpp"
+
 #include <sluice/error.hpp>
 
 namespace sluice::detail {
@@ -96,16 +98,19 @@ void render_expr(const dialect& d, const table_info& t, const expr_node& n, rend
 void render_where(const dialect& d, const query_spec& q, rendered& out, const rendered* extra) {
     if (!q.filter && !extra) return;
     out.sql += " WHERE ";
+    // The keyset predicate leads: SQLite starts its index range at the first usable bound on
+    // the leading key, and a filter such as age >= 18 would otherwise make every page rescan
+    // from the filter's bound (quadratic). MariaDB intersects the bounds either way.
+    if (extra) {
+        out.sql += extra->sql;
+        out.params.insert(out.params.end(), extra->params.begin(), extra->params.end());
+    }
     if (q.filter) {
         const bool wrap = extra && q.filter->op == expr_op::any_of;
+        if (extra) out.sql += " AND ";
         if (wrap) out.sql += '(';
         render_expr(d, *q.table, *q.filter, out);
         if (wrap) out.sql += ')';
-    }
-    if (extra) {
-        if (q.filter) out.sql += " AND ";
-        out.sql += extra->sql;
-        out.params.insert(out.params.end(), extra->params.begin(), extra->params.end());
     }
 }
 
@@ -186,6 +191,106 @@ rendered render_delete(const dialect& d, const query_spec& q) {
     out.sql = "DELETE FROM " + d.quote(q.table->name);
     render_where(d, q, out);
     return out;
+}
+
+// "after last_key" in scan order, for the keys `terms`.
+void render_keyset(const dialect& d, const table_info& t, const std::vector<order_term>& terms,
+                   const std::vector<value>& last_key, rendered& out) {
+    auto name = [&](std::size_t i) { return d.quote(t.columns[terms[i].column].name); };
+    auto is_null = [&](std::size_t i) { return std::holds_alternative<null_t>(last_key[i]); };
+
+    // SQLite compares row values with an index range; it gives the same rows as the
+    // expanded form when every key runs the same way and no NULL sort values are involved.
+    bool uniform = d.row_value_keyset();
+    for (std::size_t i = 0; uniform && i < terms.size(); ++i)
+        uniform = !is_null(i) && terms[i].descending == terms[0].descending &&
+                  (!terms[i].descending || !t.columns[terms[i].column].nullable);
+    if (uniform) {
+        out.sql += '(';
+        for (std::size_t i = 0; i < terms.size(); ++i) out.sql += (i ? ", " : "") + name(i);
+        out.sql += terms[0].descending ? ") < (" : ") > (";
+        for (std::size_t i = 0; i < terms.size(); ++i) {
+            out.sql += i ? ", ?" : "?";
+            out.params.push_back(as_ref(last_key[i]));
+        }
+        out.sql += ')';
+        return;
+    }
+
+    // Expanded form: gt(k0) OR (eq(k0) AND (gt(k1) OR (eq(k1) AND ...))), preceded by the
+    // redundant bound ge(k0) that MariaDB/MySQL need to choose an index range.
+    // NULLs sort first ascending and last descending, on both backends.
+    auto greater = [&](std::size_t i) -> std::string {  // strictly after, in scan order
+        const bool nullable = t.columns[terms[i].column].nullable;
+        if (!terms[i].descending) {
+            if (is_null(i)) return name(i) + " IS NOT NULL";
+            out.params.push_back(as_ref(last_key[i]));
+            return name(i) + " > ?";
+        }
+        if (is_null(i)) return {};  // nothing sorts after NULL descending
+        out.params.push_back(as_ref(last_key[i]));
+        return nullable ? "(" + name(i) + " < ? OR " + name(i) + " IS NULL)" : name(i) + " < ?";
+    };
+    auto equal = [&](std::size_t i) -> std::string {
+        if (is_null(i)) return name(i) + " IS NULL";
+        out.params.push_back(as_ref(last_key[i]));
+        return name(i) + " = ?";
+    };
+    // Leading bound: at or after the last value of the first key.
+    if (!terms[0].descending) {
+        if (!is_null(0)) {
+            out.sql += name(0) + " >= ? AND ";
+            out.params.push_back(as_ref(last_key[0]));
+        }
+    } else if (is_null(0)) {
+        out.sql += name(0) + " IS NULL AND ";
+    } else {
+        out.params.push_back(as_ref(last_key[0]));
+        out.sql += t.columns[terms[0].column].nullable ? "(" + name(0) + " <= ? OR " + name(0) + " IS NULL) AND " : name(0) + " <= ? AND ";
+    }
+    std::string closing;
+    out.sql += '(';
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        const bool last = i + 1 == terms.size();
+        const std::string gt = greater(i);
+        if (last) {
+            out.sql += gt.empty() ? "1 = 0" : gt;
+            break;
+        }
+        if (!gt.empty()) {
+            out.sql += gt + " OR (";
+            closing += ')';
+        } else {
+            out.sql += '(';
+            closing += ')';
+        }
+        out.sql += equal(i) + " AND (";
+        closing += ')';
+    }
+    out.sql += closing + ')';
+}
+
+rendered render_page(const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
+                     const std::vector<value>& last_key, const std::uint64_t& limit) {
+    const table_info& t = *q.table;
+    rendered sql;
+    sql.sql = "SELECT " + render_column_list(d, t) + " FROM " + d.quote(t.name);
+    if (!last_key.empty()) {
+        rendered keyset;
+        render_keyset(d, t, terms, last_key, keyset);
+        render_where(d, q, sql, &keyset);
+    } else {
+        render_where(d, q, sql);
+    }
+    sql.sql += " ORDER BY ";
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        if (i) sql.sql += ", ";
+        sql.sql += d.quote(t.columns[terms[i].column].name);
+        if (terms[i].descending) sql.sql += " DESC";
+    }
+    sql.sql += " LIMIT ?";
+    sql.params.emplace_back(limit);
+    return sql;
 }
 
 }  // namespace sluice::detail

@@ -17,7 +17,7 @@ struct rendered {
 };
 
 void render_expr(const dialect& d, const table_info& t, const expr_node& n, rendered& out);
-// " WHERE <filter>" (or nothing); `extra` is ANDed in when given (a keyset predicate).
+// " WHERE <filter>" (or nothing); `extra` (a keyset predicate), when given, comes first.
 void render_where(const dialect& d, const query_spec& q, rendered& out, const rendered* extra = nullptr);
 // " ORDER BY k1 [DESC], ..., <pk columns>" with the primary key appended as the tiebreak.
 void render_order(const dialect& d, const query_spec& q, rendered& out);
@@ -30,5 +30,13 @@ rendered render_delete(const dialect& d, const query_spec& q);
 // The keys a keyset page orders by: the query's order terms, then every primary key column not
 // already among them, in the direction of the first order term (so one index serves the scan).
 std::vector<order_term> keyset_terms(const query_spec& q);
+
+// One keyset page: the filters, "after last_key" (empty: the first page), ORDER BY terms,
+// LIMIT limit. On MariaDB/MySQL the keyset is the expanded form with a redundant leading
+// bound (row constructors get no index range there); on SQLite a row value where equivalent.
+void render_keyset(const dialect& d, const table_info& t, const std::vector<order_term>& terms,
+                   const std::vector<value>& last_key, rendered& out);
+rendered render_page(const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
+                     const std::vector<value>& last_key, const std::uint64_t& limit);
 
 }  // namespace sluice::detail

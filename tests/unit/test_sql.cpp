@@ -124,3 +124,41 @@ TEST_CASE("count, update and delete statements") {
 TEST_CASE("like_escape makes user text match literally") {
     CHECK(sluice::like_escape("50%_off\\") == "50\\%\\_off\\\\");
 }
+
+TEST_CASE("keyset pages: the first page, then the predicate past the last row, leading the WHERE") {
+    using sluice::value;
+    const auto by_age = spec_of(col(&User::age) >= 18, {{2, false}});
+    const auto terms = keyset_terms(by_age);
+    const std::uint64_t limit = 1000;
+    CHECK(render_page(mysql_dialect(), by_age, terms, {}, limit).sql ==
+          "SELECT `id`, `name`, `age`, `score`, `created_at`, `bio` FROM `users` WHERE `age` >= ? ORDER BY `age`, `id` LIMIT ?");
+    const std::vector<value> last{std::int64_t{30}, std::int64_t{123}};
+    const rendered maria = render_page(mysql_dialect(), by_age, terms, last, limit);
+    CHECK(maria.sql ==
+          "SELECT `id`, `name`, `age`, `score`, `created_at`, `bio` FROM `users` WHERE `age` >= ? AND (`age` > ? OR "
+          "(`age` = ? AND (`id` > ?))) AND `age` >= ? ORDER BY `age`, `id` LIMIT ?");
+    CHECK(maria.params.size() == 6);
+    CHECK(render_page(sqlite_dialect(), by_age, terms, last, limit).sql ==
+          R"(SELECT "id", "name", "age", "score", "created_at", "bio" FROM "users" WHERE ("age", "id") > (?, ?) AND "age" >= ? ORDER BY "age", "id" LIMIT ?)");
+}
+
+TEST_CASE("keyset pages: descending keys follow with a descending tiebreak; NULL keys are explicit") {
+    using sluice::value;
+    const std::uint64_t limit = 10;
+    const auto by_bio_desc = spec_of(std::nullopt, {{5, true}});
+    const auto terms = keyset_terms(by_bio_desc);
+    REQUIRE(terms.size() == 2);
+    CHECK(terms[1].descending);
+    // After a non-NULL bio, descending: smaller values, then the NULLs (they sort last).
+    CHECK(render_page(mysql_dialect(), by_bio_desc, terms, {value{std::string("m")}, std::int64_t{5}}, limit).sql ==
+          "SELECT `id`, `name`, `age`, `score`, `created_at`, `bio` FROM `users` WHERE (`bio` <= ? OR `bio` IS NULL) AND "
+          "((`bio` < ? OR `bio` IS NULL) OR (`bio` = ? AND (`id` < ?))) ORDER BY `bio` DESC, `id` DESC LIMIT ?");
+    // After a NULL bio, descending: only the remaining NULLs.
+    CHECK(render_page(sqlite_dialect(), by_bio_desc, terms, {value{sluice::null_t{}}, std::int64_t{5}}, limit).sql ==
+          R"(SELECT "id", "name", "age", "score", "created_at", "bio" FROM "users" WHERE "bio" IS NULL AND (("bio" IS NULL AND ("id" < ?))) ORDER BY "bio" DESC, "id" DESC LIMIT ?)");
+    // Ascending after a NULL: every non-NULL value, or the NULLs with a larger key.
+    const auto by_bio = spec_of(std::nullopt, {{5, false}});
+    CHECK(render_page(mysql_dialect(), by_bio, keyset_terms(by_bio), {value{sluice::null_t{}}, std::int64_t{5}}, limit).sql ==
+          "SELECT `id`, `name`, `age`, `score`, `created_at`, `bio` FROM `users` WHERE (`bio` IS NOT NULL OR (`bio` IS NULL AND "
+          "(`id` > ?))) ORDER BY `bio`, `id` LIMIT ?");
+}
