@@ -81,6 +81,10 @@ method raw_sqlite_stream(std::string path);  // one SELECT stepped to the end
 method soci_mysql_rowset(mysql_target t);
 method soci_sqlite_rowset(std::string path);
 
+std::string libmariadb_version();
+std::string sqlite_version();
+std::string soci_version();
+
 // Test data: deterministic, realistic rows; user i has id i + 1.
 User make_user(std::int64_t i);
 

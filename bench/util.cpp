@@ -122,9 +122,9 @@ User make_user(std::int64_t i) {
         bio.reserve(40);
         bio.append("Into ");
         bio.append(hobbies[(h2 >> 8) % hobbies.size()]);
-        bio.append(" and ");
+        bio.append(" & ");
         bio.append(hobbies[(h2 >> 16) % hobbies.size()]);
-        bio.append(", lives in ");
+        bio.append(", in ");
         bio.append(cities[(h2 >> 24) % cities.size()]);
         u.bio = std::move(bio);
     }

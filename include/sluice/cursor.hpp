@@ -28,12 +28,6 @@ namespace sluice {
 // A token only resumes the query it came from (same table, filters and order).
 using resume_token = std::string;
 
-struct batch_progress {
-    std::uint64_t rows_so_far;          // including this batch
-    std::size_t rows_in_batch;
-    std::chrono::nanoseconds elapsed;   // since the scan started
-    const resume_token& token;          // after the last row of this batch
-};
 
 namespace detail {
 

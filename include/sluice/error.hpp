@@ -48,4 +48,16 @@ private:
     std::string sql_state_;
 };
 
+// A batched mutation (update_in_batches / remove_in_batches) failed in one batch. Earlier
+// batches stay committed; query.resume(resume_token()) continues with the failed batch.
+class SLUICE_API batch_error : public error {
+public:
+    batch_error(const std::string& message, std::string resume_token)
+        : error(message), resume_token_(std::move(resume_token)) {}
+    const std::string& resume_token() const noexcept { return resume_token_; }
+
+private:
+    std::string resume_token_;
+};
+
 }  // namespace sluice

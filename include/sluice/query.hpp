@@ -108,6 +108,24 @@ public:
     // DELETE ... WHERE <filters>; returns rows deleted.
     std::uint64_t remove() const { return detail::run_remove(*session_, spec_); }
 
+    // For tables too big for one statement: walk the matching rows by primary-key ranges, one
+    // short transaction per batch of at most batch_rows rows. Rows added behind the walk are not
+    // touched; a failed batch throws sluice::batch_error (earlier batches stay committed) whose
+    // resume_token() continues with it. Must run outside a transaction. Returns rows changed.
+    template <class... A>
+    std::uint64_t update_in_batches(std::size_t batch_rows, batch_options options, assignment<T> first, A... more) const {
+        std::vector<std::pair<std::size_t, value>> sets;
+        sets.emplace_back(first.column, std::move(first.v));
+        (sets.emplace_back(more.column, std::move(more.v)), ...);
+        return detail::run_in_batches(*session_, spec_, batch_rows, sets, options);
+    }
+    template <class... A> std::uint64_t update_in_batches(std::size_t batch_rows, assignment<T> first, A... more) const {
+        return update_in_batches(batch_rows, batch_options{}, std::move(first), std::move(more)...);
+    }
+    std::uint64_t remove_in_batches(std::size_t batch_rows, batch_options options = {}) const {
+        return detail::run_in_batches(*session_, spec_, batch_rows, {}, options);
+    }
+
     // Lazy keyset-paginated iteration in O(page) memory (see cursor.hpp).
     yield_range<T> yield_per(std::size_t page_size) const;
     batch_range<T> batches(std::size_t page_size) const;

@@ -1,7 +1,9 @@
 // The non-template description of a query: what query<T> builds and lib/ renders and runs.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +15,20 @@
 
 namespace sluice {
 class session;
+
+// Progress of a scan or a batched mutation.
+struct batch_progress {
+    std::uint64_t rows_so_far;          // rows read (scans) or changed (mutations), this batch included
+    std::size_t rows_in_batch;
+    std::chrono::nanoseconds elapsed;   // since the start
+    const std::string& token;           // resumes after this batch
+};
+
+struct batch_options {
+    std::function<void(const batch_progress&)> on_batch;
+    // Sleep between batches, to leave room for other writers and for replicas to catch up.
+    std::chrono::milliseconds pause{0};
+};
 
 namespace detail {
 
@@ -33,6 +49,11 @@ struct query_spec {
 };
 
 using row_sink = function_ref<void(row_reader&)>;
+
+// update_in_batches / remove_in_batches: `sets` empty means delete.
+SLUICE_API std::uint64_t run_in_batches(session& s, const query_spec& q, std::size_t batch_rows,
+                                        const std::vector<std::pair<std::size_t, value>>& sets,
+                                        const struct batch_options& options);
 
 // Runs SELECT <columns> for the spec; columns are the model's, or `columns` when not empty.
 SLUICE_API void run_select(session& s, const query_spec& q, const std::vector<std::size_t>& columns, row_sink sink);

@@ -1,0 +1,185 @@
+// update_in_batches / remove_in_batches: keyset walk over the primary key, one short
+// transaction per batch.
+#include <sluice/detail/query_spec.hpp>
+#include <sluice/error.hpp>
+#include <sluice/session.hpp>
+
+#include <thread>
+
+#include "render.hpp"
+#include "render_query.hpp"
+#include "session_impl.hpp"
+#include "token.hpp"
+
+namespace sluice::detail {
+namespace {
+
+// The key value of a row in the stored form.
+value read_key(row_reader& r, int c, column_kind kind) {
+    switch (kind) {
+    case column_kind::uint8: case column_kind::uint16: case column_kind::uint32: case column_kind::uint64:
+        return r.get_uint64(c);
+    case column_kind::float32: case column_kind::float64: return r.get_double(c);
+    case column_kind::text: return std::string(r.get_text(c));
+    case column_kind::blob: { const auto b = r.get_blob(c); return blob(b.begin(), b.end()); }
+    case column_kind::datetime: return r.get_datetime(c);
+    case column_kind::date: return r.get_date(c);
+    default: return r.get_int64(c);
+    }
+}
+
+// "key >= first AND key <= last" for a (possibly composite) primary key, lexicographically,
+// with redundant leading bounds so MariaDB uses a range on the key's first column.
+void render_key_range(const dialect& d, const table_info& t, const std::vector<value>& first,
+                      const std::vector<value>& last, rendered& out) {
+    const auto& key = t.primary_key;
+    auto name = [&](std::size_t i) { return d.quote(t.columns[key[i]].name); };
+    if (key.size() == 1) {
+        out.sql += name(0) + " BETWEEN ? AND ?";
+        out.params.push_back(as_ref(first[0]));
+        out.params.push_back(as_ref(last[0]));
+        return;
+    }
+    auto bound = [&](const std::vector<value>& v, const char* strict, const char* inclusive) {
+        // k0 <strict> ? OR (k0 = ? AND (k1 <strict> ? OR (k1 = ? AND k2 <inclusive> ?)))
+        std::string closing;
+        out.sql += '(';
+        for (std::size_t i = 0; i < key.size(); ++i) {
+            if (i + 1 == key.size()) {
+                out.sql += name(i) + " " + inclusive + " ?";
+                out.params.push_back(as_ref(v[i]));
+                break;
+            }
+            out.sql += name(i) + " " + strict + " ? OR (" + name(i) + " = ? AND ";
+            out.params.push_back(as_ref(v[i]));
+            out.params.push_back(as_ref(v[i]));
+            closing += ')';
+        }
+        out.sql += closing + ')';
+    };
+    out.sql += name(0) + " BETWEEN ? AND ? AND ";
+    out.params.push_back(as_ref(first[0]));
+    out.params.push_back(as_ref(last[0]));
+    bound(first, ">", ">=");
+    out.sql += " AND ";
+    bound(last, "<", "<=");
+}
+
+std::string describe_key(const table_info& t, const std::vector<value>& key) {
+    std::string out = "(";
+    for (std::size_t i = 0; i < key.size(); ++i)
+        out += (i ? ", " : "") + std::string(t.columns[t.primary_key[i]].name) + "=" + describe(as_ref(key[i]));
+    return out + ")";
+}
+
+}  // namespace
+
+std::uint64_t run_in_batches(session& s, const query_spec& q, std::size_t batch_rows,
+                             const std::vector<std::pair<std::size_t, value>>& sets, const batch_options& options) {
+    const table_info& t = *q.table;
+    const std::string what = sets.empty() ? "remove_in_batches" : "update_in_batches";
+    const std::string context = "sluice: " + std::string(t.name) + ": " + what + ": ";
+    if (batch_rows == 0) throw error(context + "the batch size must be at least 1");
+    if (q.limit || q.offset) throw error(context + "limit() and offset() are not supported; every matching row is visited");
+    if (s.in_transaction())
+        throw error(context + "each batch commits on its own, so it cannot run inside a transaction; "
+                              "call it outside, or use update()/remove() inside yours");
+    for (const auto& set : sets)
+        if (t.columns.at(set.first).primary_key)
+            throw error(context + "cannot set the primary key column " + std::string(t.columns[set.first].name) +
+                        ": the walk is ordered by it");
+
+    session_impl& impl = s.impl();
+    const dialect& d = impl.sql();
+    query_spec walk = q;
+    walk.order.clear();
+    walk.resume.reset();
+    const std::vector<order_term> terms = keyset_terms(walk);  // the primary key, ascending
+    const std::string print = fingerprint(walk);
+    std::vector<value> last;
+    std::uint64_t changed = 0;
+    if (q.resume) decode_token(*q.resume, walk, print, terms.size(), last, changed);
+    std::vector<std::size_t> key_columns(t.primary_key.begin(), t.primary_key.end());
+    const auto started = std::chrono::steady_clock::now();
+
+    for (;;) {
+        std::vector<value> first_key, last_key;
+        std::size_t found = 0;
+        std::uint64_t affected = 0;
+        const std::vector<value> before = last;
+        try {
+            auto tx = s.transaction();
+            // The keys of the next batch: a short index range read.
+            rendered keys;
+            keys.sql = "SELECT ";
+            for (std::size_t i = 0; i < key_columns.size(); ++i) keys.sql += (i ? ", " : "") + d.quote(t.columns[key_columns[i]].name);
+            keys.sql += " FROM " + d.quote(t.name);
+            if (!last.empty()) {
+                rendered keyset;
+                render_keyset(d, t, terms, last, keyset);
+                render_where(d, walk, keys, &keyset);
+            } else {
+                render_where(d, walk, keys);
+            }
+            keys.sql += " ORDER BY ";
+            for (std::size_t i = 0; i < key_columns.size(); ++i) keys.sql += (i ? ", " : "") + d.quote(t.columns[key_columns[i]].name);
+            const std::uint64_t limit = batch_rows;
+            keys.sql += " LIMIT ?";
+            keys.params.emplace_back(limit);
+            impl.run(keys.sql, keys.params, [&](row_reader& row) {
+                std::vector<value>& target = found == 0 ? first_key : last_key;
+                target.clear();
+                for (std::size_t i = 0; i < key_columns.size(); ++i)
+                    target.push_back(read_key(row, static_cast<int>(i), t.columns[key_columns[i]].kind));
+                ++found;
+            });
+            if (found == 0) {
+                tx.commit();
+                break;
+            }
+            if (found == 1) last_key = first_key;
+
+            // The mutation, by key range, with the filters applied again: a row changed since the
+            // key read so that it no longer matches is left alone.
+            rendered range;
+            render_key_range(d, t, first_key, last_key, range);
+            rendered stmt;
+            if (sets.empty()) {
+                stmt.sql = "DELETE FROM " + d.quote(t.name);
+            } else {
+                stmt.sql = "UPDATE " + d.quote(t.name) + " SET ";
+                for (std::size_t i = 0; i < sets.size(); ++i) {
+                    stmt.sql += (i ? ", " : "") + d.quote(t.columns[sets[i].first].name) + " = ?";
+                    stmt.params.push_back(as_ref(sets[i].second));
+                }
+            }
+            render_where(d, walk, stmt, &range);
+            affected = impl.run(stmt.sql, stmt.params);
+            tx.commit();
+        } catch (const bind_mismatch& m) {
+            throw batch_error(context + "a value cannot be bound: " + m.what, encode_token(print, {}, changed));
+        } catch (const error& e) {
+            std::vector<value_ref> resume_key;
+            for (const value& v : before) resume_key.push_back(as_ref(v));
+            const std::string range = found == 0 ? "the batch after " + (before.empty() ? std::string("the start") : describe_key(t, before))
+                                                 : "keys " + describe_key(t, first_key) + " to " + describe_key(t, last_key);
+            throw batch_error(context + "batch failed (" + range + "); earlier batches are committed (" +
+                                  std::to_string(changed) + " rows): " + e.what(),
+                              encode_token(print, resume_key, changed));
+        }
+        changed += affected;
+        last = last_key;
+        if (options.on_batch) {
+            std::vector<value_ref> key;
+            for (const value& v : last) key.push_back(as_ref(v));
+            const std::string token = encode_token(print, key, changed);
+            options.on_batch(batch_progress{changed, static_cast<std::size_t>(affected),
+                                            std::chrono::steady_clock::now() - started, token});
+        }
+        if (found < batch_rows) break;
+        if (options.pause.count() > 0) std::this_thread::sleep_for(options.pause);
+    }
+    return changed;
+}
+
+}  // namespace sluice::detail
