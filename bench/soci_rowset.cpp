@@ -2,6 +2,7 @@
 // whole result with mysql_store_result; the sqlite3 backend steps).
 #include <soci/mysql/soci-mysql.h>
 #include <soci/soci.h>
+#include <soci/version.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <ctime>

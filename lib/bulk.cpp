@@ -22,6 +22,8 @@ struct bulk_writer::state {
     std::vector<std::size_t> columns;  // the columns each row binds (all, or all but an auto key)
     std::vector<value_ref> params;
     std::optional<sluice::transaction> tx;
+    std::vector<std::int64_t>* ids = nullptr;
+    bool consecutive_ids = true;   // one statement's generated ids are consecutive
 };
 
 namespace {
@@ -40,6 +42,53 @@ std::size_t value_bytes(const value_ref& v) {
 
 }  // namespace
 
+namespace {
+
+std::int64_t key_of(const value_ref& v) {
+    if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+    if (const auto* u = std::get_if<std::uint64_t>(&v)) return static_cast<std::int64_t>(*u);
+    return 0;
+}
+
+}  // namespace
+
+// Runs the chunk and appends each row's key to st.ids.
+void collect_ids(bulk_writer::state& st, std::size_t count, const std::string& sql, bool with_key) {
+    const table_info& t = *st.table;
+    session_impl& impl = st.owner->impl();
+    const std::size_t width = st.columns.size();
+    if (!t.auto_increment) {
+        impl.run(sql, st.params);
+        const std::size_t key = t.primary_key.front();
+        for (std::size_t r = 0; r < count; ++r) st.ids->push_back(key_of(st.params[r * width + key]));
+        return;
+    }
+    const std::size_t key = t.primary_key.front();
+    std::size_t generated = 0;
+    for (std::size_t r = 0; r < count; ++r) generated += std::holds_alternative<null_t>(st.params[r * width + key]) ? 1 : 0;
+    if (generated == 0) {
+        impl.run(sql, st.params);
+        for (std::size_t r = 0; r < count; ++r) st.ids->push_back(key_of(st.params[r * width + key]));
+        return;
+    }
+    if (generated == count && st.consecutive_ids) {
+        impl.run(sql, st.params);
+        // MariaDB reports the first id of the statement, SQLite the last rowid.
+        const auto reported = static_cast<std::int64_t>(impl.conn().last_insert_id());
+        const std::int64_t first = impl.sql().name() == "sqlite" ? reported - static_cast<std::int64_t>(count) + 1 : reported;
+        for (std::size_t r = 0; r < count; ++r) st.ids->push_back(first + static_cast<std::int64_t>(r));
+        return;
+    }
+    // Mixed keys, or ids not guaranteed consecutive: one row per statement.
+    const std::string one = st.upsert ? render_upsert(impl.sql(), t, with_key, 1) : render_insert(impl.sql(), t, with_key, 1);
+    for (std::size_t r = 0; r < count; ++r) {
+        const std::span<const value_ref> row(st.params.data() + r * width, width);
+        impl.run(one, row);
+        const bool was_generated = std::holds_alternative<null_t>(row[key]);
+        st.ids->push_back(was_generated ? static_cast<std::int64_t>(impl.conn().last_insert_id()) : key_of(row[key]));
+    }
+}
+
 bulk_writer::bulk_writer(session& s, const table_info& t, std::size_t row_size, bool upsert, bulk_options options)
     : state_(std::make_unique<state>()) {
     state& st = *state_;
@@ -55,6 +104,11 @@ bulk_writer::bulk_writer(session& s, const table_info& t, std::size_t row_size, 
     st.capacity = std::max<std::size_t>(1, std::min(options.chunk_rows, by_parameters));
     st.packet_budget = conn.max_packet_bytes();
     st.params.reserve(st.capacity * st.columns.size());
+    st.ids = options.ids;
+    if (st.ids && t.auto_increment && s.backend() == backend::mariadb) {
+        const auto mode = s.scalar("SELECT @@innodb_autoinc_lock_mode");
+        st.consecutive_ids = mode && (*mode == "0" || *mode == "1");
+    }
     st.tx.emplace(s.transaction());  // a savepoint when the caller already has a transaction
 }
 
@@ -87,7 +141,11 @@ void bulk_writer::write(const void* rows, std::size_t count) {
     const bool with_key = true;
     const std::string sql = st.upsert ? render_upsert(impl.sql(), t, with_key, count) : render_insert(impl.sql(), t, with_key, count);
     try {
-        impl.run(sql, st.params);
+        if (!st.ids) {
+            impl.run(sql, st.params);
+        } else {
+            collect_ids(st, count, sql, with_key);
+        }
     } catch (const bind_mismatch& m) {
         const std::size_t row = m.index / st.columns.size();
         const column_info& c = t.columns[st.columns[m.index % st.columns.size()]];

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include <sluice/detail/export.hpp>
 #include <sluice/model.hpp>
@@ -15,6 +16,13 @@ class session;
 struct bulk_options {
     // Rows per INSERT statement at most; the backend's parameter and packet limits may lower it.
     std::size_t chunk_rows = 1000;
+    // When set, receives each inserted row's primary key, in input order: the generated key for
+    // rows whose auto-increment key was 0, the given key otherwise. Generated keys come from the
+    // statement's first (MariaDB) or last (SQLite) id, which is exact because one multi-row INSERT
+    // gets consecutive ids (SQLite: under the write lock; MariaDB: innodb_autoinc_lock_mode 0 or 1).
+    // Where that is not guaranteed (lock mode 2, or a chunk mixing given and generated keys),
+    // those rows are inserted one statement each.
+    std::vector<std::int64_t>* ids = nullptr;
 };
 
 namespace detail {
@@ -34,8 +42,9 @@ public:
     // Commits the writer's transaction (or savepoint); returns rows written.
     std::uint64_t finish();
 
-private:
     struct state;
+
+private:
     std::unique_ptr<state> state_;
 };
 
