@@ -535,7 +535,7 @@ backend_report run_backend(const std::string& key, const options& o, const std::
             const bool cairo = std::system("gnuplot -e 'set terminal pngcairo' >/dev/null 2>&1") == 0;
             const std::string cmd = "gnuplot";
             if (FILE* gp = popen(cmd.c_str(), "w")) {
-                std::fprintf(gp, "set terminal %s size 1100,650%s\n", cairo ? "pngcairo" : "png", cairo ? " font 'sans,11'" : "");
+                std::fprintf(gp, "set terminal %s noenhanced size 1100,650%s\n", cairo ? "pngcairo" : "png", cairo ? " font 'sans,11'" : "");
                 std::fprintf(gp, "set output %s\n", shell_quote(png.string()).c_str());
                 std::fprintf(gp, "set title \"%s, %s rows: time per page of 1000, order by age (indexed, 100 values), id\"\n",
                              rep.name.c_str(), with_commas(o.rows).c_str());

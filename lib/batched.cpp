@@ -107,66 +107,75 @@ std::uint64_t run_in_batches(session& s, const query_spec& q, std::size_t batch_
         std::size_t found = 0;
         std::uint64_t affected = 0;
         const std::vector<value> before = last;
+        std::vector<value_ref> resume_key;
+        for (const value& v : before) resume_key.push_back(as_ref(v));
         try {
-            auto tx = s.transaction();
-            // The keys of the next batch: a short index range read.
-            rendered keys;
-            keys.sql = "SELECT ";
-            for (std::size_t i = 0; i < key_columns.size(); ++i) keys.sql += (i ? ", " : "") + d.quote(t.columns[key_columns[i]].name);
-            keys.sql += " FROM " + d.quote(t.name);
-            if (!last.empty()) {
-                rendered keyset;
-                render_keyset(d, t, terms, last, keyset);
-                render_where(d, walk, keys, &keyset);
-            } else {
-                render_where(d, walk, keys);
-            }
-            keys.sql += " ORDER BY ";
-            for (std::size_t i = 0; i < key_columns.size(); ++i) keys.sql += (i ? ", " : "") + d.quote(t.columns[key_columns[i]].name);
-            const std::uint64_t limit = batch_rows;
-            keys.sql += " LIMIT ?";
-            keys.params.emplace_back(limit);
-            impl.run(keys.sql, keys.params, [&](row_reader& row) {
-                std::vector<value>& target = found == 0 ? first_key : last_key;
-                target.clear();
-                for (std::size_t i = 0; i < key_columns.size(); ++i)
-                    target.push_back(read_key(row, static_cast<int>(i), t.columns[key_columns[i]].kind));
-                ++found;
-            });
-            if (found == 0) {
-                tx.commit();
-                break;
-            }
-            if (found == 1) last_key = first_key;
-
-            // The mutation, by key range, with the filters applied again: a row changed since the
-            // key read so that it no longer matches is left alone.
-            rendered range;
-            render_key_range(d, t, first_key, last_key, range);
-            rendered stmt;
-            if (sets.empty()) {
-                stmt.sql = "DELETE FROM " + d.quote(t.name);
-            } else {
-                stmt.sql = "UPDATE " + d.quote(t.name) + " SET ";
-                for (std::size_t i = 0; i < sets.size(); ++i) {
-                    stmt.sql += (i ? ", " : "") + d.quote(t.columns[sets[i].first].name) + " = ?";
-                    stmt.params.push_back(as_ref(sets[i].second));
+            // A batch is idempotent (the same keys, the filters applied again, constant values),
+            // so after a lost connection it is run again whole, committed or not.
+            impl.with_retries([&] {
+                found = 0;
+                affected = 0;
+                auto tx = s.transaction();
+                // The keys of the next batch: a short index range read.
+                rendered keys;
+                keys.sql = "SELECT ";
+                for (std::size_t i = 0; i < key_columns.size(); ++i) keys.sql += (i ? ", " : "") + d.quote(t.columns[key_columns[i]].name);
+                keys.sql += " FROM " + d.quote(t.name);
+                if (!last.empty()) {
+                    rendered keyset;
+                    render_keyset(d, t, terms, last, keyset);
+                    render_where(d, walk, keys, &keyset);
+                } else {
+                    render_where(d, walk, keys);
                 }
-            }
-            render_where(d, walk, stmt, &range);
-            affected = impl.run(stmt.sql, stmt.params);
-            tx.commit();
+                keys.sql += " ORDER BY ";
+                for (std::size_t i = 0; i < key_columns.size(); ++i) keys.sql += (i ? ", " : "") + d.quote(t.columns[key_columns[i]].name);
+                const std::uint64_t limit = batch_rows;
+                keys.sql += " LIMIT ?";
+                keys.params.emplace_back(limit);
+                impl.run(keys.sql, keys.params, [&](row_reader& row) {
+                    std::vector<value>& target = found == 0 ? first_key : last_key;
+                    target.clear();
+                    for (std::size_t i = 0; i < key_columns.size(); ++i)
+                        target.push_back(read_key(row, static_cast<int>(i), t.columns[key_columns[i]].kind));
+                    ++found;
+                });
+                if (found == 0) {
+                    tx.commit();
+                    return;
+                }
+                if (found == 1) last_key = first_key;
+
+                // The mutation, by key range, with the filters applied again: a row changed since the
+                // key read so that it no longer matches is left alone.
+                rendered range;
+                render_key_range(d, t, first_key, last_key, range);
+                rendered stmt;
+                if (sets.empty()) {
+                    stmt.sql = "DELETE FROM " + d.quote(t.name);
+                } else {
+                    stmt.sql = "UPDATE " + d.quote(t.name) + " SET ";
+                    for (std::size_t i = 0; i < sets.size(); ++i) {
+                        stmt.sql += (i ? ", " : "") + d.quote(t.columns[sets[i].first].name) + " = ?";
+                        stmt.params.push_back(as_ref(sets[i].second));
+                    }
+                }
+                render_where(d, walk, stmt, &range);
+                affected = impl.run(stmt.sql, stmt.params);
+                tx.commit();
+            }, [&] { return encode_token(print, resume_key, changed); });
+        } catch (const connection_error&) {
+            throw;  // retries ran out; it carries the resume token
         } catch (const bind_mismatch& m) {
             throw batch_error(context + "a value cannot be bound: " + m.what, encode_token(print, {}, changed));
         } catch (const error& e) {
-            std::vector<value_ref> resume_key;
-            for (const value& v : before) resume_key.push_back(as_ref(v));
             const std::string range = found == 0 ? "the batch after " + (before.empty() ? std::string("the start") : describe_key(t, before))
                                                  : "keys " + describe_key(t, first_key) + " to " + describe_key(t, last_key);
             throw batch_error(context + "batch failed (" + range + "); earlier batches are committed (" +
                                   std::to_string(changed) + " rows): " + e.what(),
                               encode_token(print, resume_key, changed));
         }
+        if (found == 0) break;
         changed += affected;
         last = last_key;
         if (options.on_batch) {

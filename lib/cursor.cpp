@@ -71,7 +71,12 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
     const rendered sql = render_page(impl.sql(), st.spec, st.terms, st.last_key, request);
 
     std::size_t rows = 0;
-    impl.run(sql.sql, sql.params, [&](row_reader& row) { read_object(t, row, slot(rows++), 0); });
+    // A page is a read: after a lost connection it is simply read again (rows already placed
+    // in the buffer are overwritten), unless a transaction was open.
+    impl.with_retries([&] {
+        rows = 0;
+        impl.run(sql.sql, sql.params, [&](row_reader& row) { read_object(t, row, slot(rows++), 0); });
+    }, [&] { return position_token(); });
 
     if (rows > 0) {
         const void* last = slot(rows - 1);

@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 
 #include "datetime.hpp"
 #include "render.hpp"
@@ -14,10 +15,51 @@ session_impl::session_impl(connection_target target) : target_(std::move(target)
     echo = echo_env && *echo_env && std::string_view(echo_env) != "0";
 }
 
+void session_impl::reconnect() {
+    conn_.reset();  // the old handle first: a server limit on connections must not bite here
+    lost_ = true;
+    conn_ = target_.backend == backend_kind::sqlite ? open_sqlite(target_) : open_mysql(target_);
+    lost_ = false;
+    ++generation;
+    transaction_depth = 0;
+}
+
+void session_impl::with_retries(function_ref<void()> attempt, function_ref<std::string()> resume_token) {
+    auto backoff = retry.initial_backoff;
+    for (int tries = 1;; ++tries) {
+        const bool in_transaction = transaction_depth > 0;
+        try {
+            if (lost_ || !conn_) reconnect();
+            attempt();
+            return;
+        } catch (const connection_error& e) {
+            // Inside a transaction the server has rolled it back: repeating one statement would
+            // silently drop the rest of it. The caller must rerun the transaction.
+            if (in_transaction)
+                throw connection_error(std::string(e.what()) + " (inside a transaction, which the server rolled back)",
+                                       resume_token());
+            if (tries >= retry.attempts)
+                throw connection_error(std::string(e.what()) + " (gave up after " + std::to_string(tries) +
+                                           " attempts; resume from the token)",
+                                       resume_token());
+        }
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(retry.max_backoff,
+                           std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(backoff.count()) * retry.multiplier)));
+    }
+}
+
 std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) {
-    if (!observer && !echo) return conn_->run(sql, params, on_row);
+    ++statements;
+    if (before_statement) before_statement(statements, sql);
+    if (lost_ || !conn_) {
+        // The previous statement lost the connection: start a new one. Never libmariadb's
+        // automatic reconnect, which would silently drop session state and transactions.
+        reconnect();
+    }
+    if (!observer && !echo) return guarded_run(sql, params, on_row);
     const auto start = std::chrono::steady_clock::now();
-    const std::uint64_t rows = conn_->run(sql, params, on_row);
+    const std::uint64_t rows = guarded_run(sql, params, on_row);
     const auto elapsed = std::chrono::steady_clock::now() - start;
     std::vector<std::string> shown;
     shown.reserve(params.size());
@@ -40,6 +82,19 @@ std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref>
 
 std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref> params) {
     return run(sql, params, [](row_reader&) {});
+}
+
+std::uint64_t session_impl::guarded_run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) {
+    try {
+        return conn_->run(sql, params, on_row);
+    } catch (const connection_error&) {
+        lost_ = true;
+        if (transaction_depth > 0) {
+            transaction_depth = 0;
+            ++generation;  // open transaction guards are now stale
+        }
+        throw;
+    }
 }
 
 void read_object(const table_info& t, row_reader& row, void* obj, int first) {
@@ -327,12 +382,30 @@ sluice::transaction session::transaction() {
     else
         impl_->run("SAVEPOINT " + savepoint_name(depth), {});
     impl_->transaction_depth = depth;
-    return sluice::transaction(*impl_, depth);
+    return sluice::transaction(*impl_, depth, impl_->generation);
+}
+
+bool session::is_retryable(const statement_error& e) noexcept {
+    // MariaDB/MySQL: deadlock (1213, SQLSTATE 40001). SQLite: SQLITE_BUSY and its extended codes
+    // (a write lock that could not be had, a stale snapshot).
+    return e.code() == 1213 || e.sql_state() == "40001" || (e.code() & 0xff) == 5;
+}
+
+void session::set_retry_policy(const retry_policy& policy) {
+    if (policy.attempts < 1) throw error("sluice: retry_policy.attempts must be at least 1");
+    impl_->retry = policy;
+}
+const retry_policy& session::get_retry_policy() const noexcept { return impl_->retry; }
+
+std::uint64_t session::connection_id() {
+    if (backend() == backend::sqlite) return 0;
+    return std::stoull(scalar("SELECT CONNECTION_ID()").value_or("0"));
 }
 
 bool session::in_transaction() const noexcept { return impl_->transaction_depth > 0; }
 
-transaction::transaction(transaction&& other) noexcept : impl_(std::exchange(other.impl_, nullptr)), depth_(other.depth_) {}
+transaction::transaction(transaction&& other) noexcept
+    : impl_(std::exchange(other.impl_, nullptr)), depth_(other.depth_), generation_(other.generation_) {}
 
 transaction::~transaction() {
     if (!impl_) return;
@@ -347,6 +420,10 @@ transaction::~transaction() {
 
 void transaction::commit() {
     if (!impl_) throw error("sluice: commit() on a transaction that already ended");
+    if (impl_->generation != generation_) {
+        impl_ = nullptr;
+        throw connection_error("sluice: commit() after the connection was lost: the server rolled the transaction back");
+    }
     if (impl_->transaction_depth != depth_)
         throw error("sluice: commit() of an outer transaction while a nested one is still open");
     detail::session_impl* s = std::exchange(impl_, nullptr);
@@ -357,6 +434,10 @@ void transaction::commit() {
 
 void transaction::rollback() {
     if (!impl_) throw error("sluice: rollback() on a transaction that already ended");
+    if (impl_->generation != generation_) {
+        impl_ = nullptr;  // the lost connection took the transaction with it
+        return;
+    }
     if (impl_->transaction_depth != depth_)
         throw error("sluice: rollback() of an outer transaction while a nested one is still open");
     detail::session_impl* s = std::exchange(impl_, nullptr);

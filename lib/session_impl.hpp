@@ -25,11 +25,24 @@ public:
     std::uint64_t run(std::string_view sql, std::span<const value_ref> params, row_callback on_row);
     std::uint64_t run(std::string_view sql, std::span<const value_ref> params);
 
+    // Replaces a lost connection (session settings are applied again on connect).
+    void reconnect();
+    // Retries `attempt` (a read or an idempotent batch) on lost connections outside a
+    // transaction, per the retry policy; `give_up` builds the exception when retries run out.
+    void with_retries(function_ref<void()> attempt, function_ref<std::string()> resume_token);
+
     int transaction_depth = 0;
+    std::uint64_t generation = 0;  // incremented by every reconnect
+    retry_policy retry;
     std::function<void(const statement_event&)> observer;
     bool echo = false;
+    // Test hook: called before every statement with its 1-based number on this session.
+    std::function<void(std::uint64_t, std::string_view)> before_statement;
+    std::uint64_t statements = 0;
 
 private:
+    std::uint64_t guarded_run(std::string_view sql, std::span<const value_ref> params, row_callback on_row);
+    bool lost_ = false;
     connection_target target_;
     std::unique_ptr<connection> conn_;
 };

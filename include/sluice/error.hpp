@@ -15,10 +15,17 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// Connecting failed, the URL is malformed, or the connection was lost.
+// Connecting failed, the URL is malformed, or the connection was lost. When a scan or a
+// batched mutation gives up after its retries, resume_token() says where to continue.
 class SLUICE_API connection_error : public error {
 public:
     using error::error;
+    connection_error(const std::string& message, std::string resume_token)
+        : error(message), resume_token_(std::move(resume_token)) {}
+    const std::string& resume_token() const noexcept { return resume_token_; }
+
+private:
+    std::string resume_token_;
 };
 
 // The live table disagrees with the model (verify<T>(), or a mismatch found while reading).

@@ -36,6 +36,16 @@ struct statement_event {
 
 enum class backend { sqlite, mariadb };
 
+// How yield_per, batches and the batched mutations survive a lost connection outside a
+// transaction: reconnect and repeat the interrupted page or batch, up to `attempts` times, waiting
+// initial_backoff, then multiplier times longer each time, at most max_backoff.
+struct retry_policy {
+    int attempts = 5;
+    std::chrono::milliseconds initial_backoff{100};
+    double multiplier = 2.0;
+    std::chrono::milliseconds max_backoff{5000};
+};
+
 using raw_row = std::vector<std::optional<std::string>>;
 
 namespace detail {
@@ -60,9 +70,11 @@ public:
 
 private:
     friend class session;
-    transaction(detail::session_impl& impl, int depth) : impl_(&impl), depth_(depth) {}
+    transaction(detail::session_impl& impl, int depth, std::uint64_t generation)
+        : impl_(&impl), depth_(depth), generation_(generation) {}
     detail::session_impl* impl_;
     int depth_;
+    std::uint64_t generation_;  // the connection it runs on; a reconnect ends it
 };
 
 class SLUICE_API session {
@@ -121,6 +133,34 @@ public:
     // --- transactions ---------------------------------------------------------------------
     sluice::transaction transaction();
     bool in_transaction() const noexcept;
+    // Runs fn() in a transaction and commits; on a deadlock or serialization failure (and only
+    // then) rolls back and runs it again, up to `attempts` times in all.
+    template <class F> decltype(auto) retry_transaction(F&& fn, int attempts = 3) {
+        for (int attempt = 1;; ++attempt) {
+            auto tx = transaction();
+            try {
+                if constexpr (std::is_void_v<std::invoke_result_t<F&>>) {
+                    fn();
+                    tx.commit();
+                    return;
+                } else {
+                    decltype(auto) result = fn();
+                    tx.commit();
+                    return result;
+                }
+            } catch (const statement_error& e) {
+                if (attempt >= attempts || !is_retryable(e)) throw;
+            }
+        }
+    }
+    // A deadlock or serialization failure: the transaction can be run again as a whole.
+    static bool is_retryable(const statement_error& e) noexcept;
+
+    // --- connection -----------------------------------------------------------------------
+    void set_retry_policy(const retry_policy& policy);
+    const retry_policy& get_retry_policy() const noexcept;
+    // The server's id for this connection (MariaDB CONNECTION_ID(); 0 on SQLite).
+    std::uint64_t connection_id();
 
     // --- raw SQL: the escape hatch; values are bound to `?` placeholders, never spliced ---
     template <class... V> std::uint64_t execute(std::string_view sql, const V&... values) {
