@@ -43,6 +43,8 @@ public:
     // Largest number of bytes of bound values one statement may carry.
     virtual std::size_t max_packet_bytes() const noexcept = 0;
     virtual void* native_handle() noexcept = 0;
+    // The server's id for this connection (0 where there is no server).
+    virtual std::uint64_t server_connection_id() noexcept = 0;
 };
 
 struct connection_target;  // parsed URL, see url.hpp

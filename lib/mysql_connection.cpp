@@ -198,6 +198,7 @@ public:
 
     const dialect& sql() const noexcept override { return mysql_dialect(); }
     void* native_handle() noexcept override { return conn_; }
+    std::uint64_t server_connection_id() noexcept override { return mysql_thread_id(conn_); }
     std::uint64_t last_insert_id() override { return last_insert_id_; }
     std::size_t max_parameters() const noexcept override { return 65535; }
     std::size_t max_packet_bytes() const noexcept override { return max_packet_; }

@@ -51,7 +51,6 @@ void session_impl::with_retries(function_ref<void()> attempt, function_ref<std::
 
 std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) {
     ++statements;
-    if (before_statement) before_statement(statements, sql);
     if (lost_ || !conn_) {
         // The previous statement lost the connection: start a new one. Never libmariadb's
         // automatic reconnect, which would silently drop session state and transactions.
@@ -86,6 +85,7 @@ std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref>
 
 std::uint64_t session_impl::guarded_run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) {
     try {
+        if (before_statement) before_statement(statements, sql);
         return conn_->run(sql, params, on_row);
     } catch (const connection_error&) {
         lost_ = true;
@@ -398,8 +398,8 @@ void session::set_retry_policy(const retry_policy& policy) {
 const retry_policy& session::get_retry_policy() const noexcept { return impl_->retry; }
 
 std::uint64_t session::connection_id() {
-    if (backend() == backend::sqlite) return 0;
-    return std::stoull(scalar("SELECT CONNECTION_ID()").value_or("0"));
+    if (!impl_->connected()) impl_->reconnect();
+    return impl_->conn().server_connection_id();
 }
 
 bool session::in_transaction() const noexcept { return impl_->transaction_depth > 0; }

@@ -19,6 +19,7 @@ public:
 
     const dialect& sql() const noexcept { return conn_->sql(); }
     connection& conn() noexcept { return *conn_; }
+    bool connected() const noexcept { return conn_ && !lost_; }
     const connection_target& target() const noexcept { return target_; }
 
     // Every statement goes through here: timing, the statement log, and error context.

@@ -120,6 +120,7 @@ public:
 
     const dialect& sql() const noexcept override { return sqlite_dialect(); }
     void* native_handle() noexcept override { return db_; }
+    std::uint64_t server_connection_id() noexcept override { return 0; }
     std::uint64_t last_insert_id() override { return static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db_)); }
     std::size_t max_packet_bytes() const noexcept override {
         return static_cast<std::size_t>(sqlite3_limit(db_, SQLITE_LIMIT_LENGTH, -1));
