@@ -92,6 +92,7 @@ User make_user(std::int64_t i);
 struct latency_result {
     std::vector<double> keyset_ms;             // per page, median over passes
     std::vector<std::uint64_t> keyset_page_sum;  // checksum.sum of each page (first pass)
+    std::vector<std::int32_t> keyset_page_age;   // age of each page's first row
     checksum keyset_total;
     std::vector<std::pair<std::size_t, double>> offset_ms;  // sampled pages
     std::vector<std::pair<std::size_t, std::uint64_t>> offset_page_sum;

@@ -272,6 +272,13 @@ void run_methods(std::vector<method_result>& results, int repeat, bool fork_mode
         }
 }
 
+std::string loadavg() {
+    std::ifstream in("/proc/loadavg");
+    std::string a, b, c;
+    in >> a >> b >> c;
+    return a + " " + b + " " + c;
+}
+
 // --- formatting --------------------------------------------------------------------------------
 
 std::string fmt(const char* f, double v) {
@@ -342,6 +349,7 @@ backend_report run_backend(const std::string& key, const options& o, const std::
     }
     std::fprintf(stderr, "== %s, %s rows\n", rep.name.c_str(), with_commas(o.rows).c_str());
     std::ostringstream md;
+    const std::string load_before = loadavg();
 
     // Data.
     load_result load;
@@ -382,6 +390,7 @@ backend_report run_backend(const std::string& key, const options& o, const std::
         warm.teardown();
     }
     run_methods(results, o.repeat, rss_mode == "fork");
+    const std::string load_after = loadavg();
 
     auto find = [&](const std::string& k) -> const method_result* {
         for (const auto& r : results)
@@ -427,6 +436,8 @@ backend_report run_backend(const std::string& key, const options& o, const std::
         rep.summary_csv.push_back(key + "," + r.m.key + "," + fmt("%.4f", med) + "," + fmt("%.4f", r.best()) + "," +
                                   std::to_string(r.growth_kb) + "," + std::to_string(r.hwm_kb) + "," + (ok ? "ok" : "mismatch"));
     }
+    md << "\nLoad average (1, 5, 15 min) before the scans " << load_before << ", after " << load_after
+       << " (2 CPUs: the client and the server share them; other work on the machine shows here).\n";
     if (rep.reference)
         md << "\nChecksum (rows " << rep.reference->rows << ", sum " << rep.reference->sum << ", µs " << rep.reference->micros << ").\n";
 
@@ -512,6 +523,19 @@ backend_report run_backend(const std::string& key, const options& o, const std::
             md << "\nKeyset pages: " << all.size() << ", total " << fmt("%.2f", std::accumulate(all.begin(), all.end(), 0.0) / 1000)
                << " s; per page min " << fmt("%.2f", all.front()) << " / median " << fmt("%.2f", median_of(all)) << " / p99 "
                << fmt("%.2f", all[all.size() * 99 / 100]) << " / max " << fmt("%.2f", all.back()) << " ms. ";
+            // Pages by how deep they start inside a run of equal ages: flat pages do not care.
+            const auto& age = lat.keyset_page_age;
+            if (age.size() == lat.keyset_ms.size() && age.size() > 2) {
+                std::vector<double> first_in_run, last_in_run;
+                for (std::size_t i = 1; i + 1 < age.size(); ++i) {
+                    if (age[i] != age[i - 1]) first_in_run.push_back(lat.keyset_ms[i]);
+                    if (age[i + 1] != age[i] && age[i] == age[i - 1]) last_in_run.push_back(lat.keyset_ms[i]);
+                }
+                if (!first_in_run.empty() && !last_in_run.empty())
+                    md << "Inside a run of equal ages (about " << with_commas(o.rows / 100) << " rows each): pages that begin a new age "
+                       << fmt("%.2f", median_of(first_in_run)) << " ms, the last page of each age " << fmt("%.2f", median_of(last_in_run))
+                       << " ms (medians). ";
+            }
             md << "Every row seen once (checksum of the keyset scan " << (keyset_ok ? "matches" : "DOES NOT MATCH")
                << " the full scan); OFFSET pages equal to the keyset pages: " << lat.offset_ms.size() - lat.offset_mismatches << "/"
                << lat.offset_ms.size() << ".\n";
@@ -521,11 +545,13 @@ backend_report run_backend(const std::string& key, const options& o, const std::
         const fs::path csv = fs::path(o.out) / ("page_latency_" + suffix + ".csv");
         {
             std::ofstream f(csv);
-            f << "page_index,keyset_ms,offset_ms\n";
+            f << "page_index,keyset_ms,offset_ms,first_age\n";
             std::map<std::size_t, double> off(lat.offset_ms.begin(), lat.offset_ms.end());
             for (std::size_t i = 0; i < lat.keyset_ms.size(); ++i) {
                 f << i << ',' << fmt("%.4f", lat.keyset_ms[i]) << ',';
                 if (auto it = off.find(i); it != off.end()) f << fmt("%.4f", it->second);
+                f << ',';
+                if (i < lat.keyset_page_age.size()) f << lat.keyset_page_age[i];
                 f << '\n';
             }
         }

@@ -94,18 +94,28 @@ latency_result measure_latency(sluice::session& db, std::uint64_t rows, const la
     for (int pass = 0; pass < std::max(1, plan.keyset_passes); ++pass) {
         std::vector<double> at_ms;
         std::vector<std::uint64_t> sum_before;  // checksum before each page's rows
+        std::vector<std::int32_t> first_age;
+        bool page_started = false;
         checksum cs;
         at_ms.reserve(rows / page_rows + 1);
         sum_before.reserve(rows / page_rows + 1);
         auto range = by_age.yield_per(page_rows).on_batch([&](const sluice::batch_progress& p) {
             at_ms.push_back(std::chrono::duration<double, std::milli>(p.elapsed).count());
             sum_before.push_back(cs.sum);
+            page_started = true;
         });
-        for (const User& u : range) cs.add(u);
+        for (const User& u : range) {
+            if (page_started) {
+                first_age.push_back(u.age);
+                page_started = false;
+            }
+            cs.add(u);
+        }
         std::vector<double> page_ms(at_ms.size());
         for (std::size_t i = 0; i < at_ms.size(); ++i) page_ms[i] = at_ms[i] - (i ? at_ms[i - 1] : 0.0);
         if (pass == 0) {
             out.keyset_total = cs;
+            out.keyset_page_age = first_age;
             out.keyset_page_sum.resize(sum_before.size());
             for (std::size_t i = 0; i < sum_before.size(); ++i)
                 out.keyset_page_sum[i] = (i + 1 < sum_before.size() ? sum_before[i + 1] : cs.sum) - sum_before[i];

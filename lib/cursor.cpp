@@ -25,6 +25,9 @@ struct pager::state {
     std::size_t page_rows = 0;
     bool exhausted = false;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    std::unique_ptr<session_impl> snapshot;  // the scan's own connection, for consistent_snapshot()
+
+    session_impl& connection() { return snapshot ? *snapshot : owner->impl(); }
 
     std::string encode(std::span<const value_ref> key, std::uint64_t rows) const {
         return encode_token(fingerprint, key, rows);
@@ -53,6 +56,17 @@ pager::pager(session& s, query_spec spec, std::size_t page_size) : state_(std::m
     st.fingerprint = fingerprint(q);
     if (q.resume) decode_token(*q.resume, q, st.fingerprint, st.terms.size(), st.last_key, st.rows_read);
     if (q.limit && st.rows_read >= *q.limit) st.exhausted = true;
+    if (q.snapshot) {
+        if (q.resume) throw error(table_context(q) + "a consistent_snapshot() scan cannot resume: the snapshot it came from is gone");
+        const connection_target& target = s.impl().target();
+        if (target.backend == backend_kind::sqlite && target.path == ":memory:")
+            throw error(table_context(q) + "consistent_snapshot() opens a second connection, and an in-memory SQLite database has no second connection");
+        st.snapshot = std::make_unique<session_impl>(target);
+        st.snapshot->observer = s.impl().observer;
+        st.snapshot->echo = s.impl().echo;
+        st.snapshot->run(target.backend == backend_kind::sqlite ? "BEGIN" : "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", {});
+        st.snapshot->transaction_depth = 1;  // a lost connection ends the scan: no silent re-read
+    }
 }
 
 pager::pager(pager&&) noexcept = default;
@@ -66,7 +80,7 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
     std::uint64_t request = st.page_size;
     if (st.spec.limit) request = std::min<std::uint64_t>(request, *st.spec.limit - st.rows_read);
 
-    session_impl& impl = st.owner->impl();
+    session_impl& impl = st.connection();
     const table_info& t = *st.spec.table;
     const rendered sql = render_page(impl.sql(), st.spec, st.terms, st.last_key, request);
 
@@ -86,11 +100,20 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
     st.page_rows = rows;
     st.rows_read += rows;
     if (rows < request || (st.spec.limit && st.rows_read >= *st.spec.limit)) st.exhausted = true;
+    if (st.exhausted && st.snapshot) {
+        // Release the snapshot as soon as the scan is done, not when the range is destroyed.
+        try {
+            st.snapshot->run("COMMIT", {});
+        } catch (const error&) {
+        }
+        st.snapshot.reset();
+    }
     return rows;
 }
 
 resume_token pager::token_after(const void* row, std::uint64_t rows_handed_out) const {
     const state& st = *state_;
+    if (st.spec.snapshot) return {};
     std::vector<value_ref> key;
     key.reserve(st.terms.size());
     for (const order_term& o : st.terms) key.push_back(field_ref(st.spec.table->columns[o.column], row));
@@ -99,6 +122,7 @@ resume_token pager::token_after(const void* row, std::uint64_t rows_handed_out) 
 
 resume_token pager::position_token() const {
     const state& st = *state_;
+    if (st.spec.snapshot) return {};
     std::vector<value_ref> key;
     for (const value& v : st.last_key) key.push_back(as_ref(v));
     return st.encode(key, st.rows_read);

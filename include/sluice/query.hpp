@@ -63,6 +63,19 @@ public:
         return q;
     }
 
+    // Consistency of yield_per/batches. By default each page is its own read: the scan resumes
+    // after failures, and every row present and unmodified for the whole scan is seen exactly
+    // once (rows changed meanwhile may be seen in either state, or twice if their order key
+    // moved them ahead). consistent_snapshot() instead reads all pages in one read-only
+    // transaction WITH CONSISTENT SNAPSHOT on a connection of its own: the table as it was when
+    // the scan began. Such a scan cannot resume (its tokens are empty) and holds the snapshot
+    // (MariaDB: undo history; SQLite: a read lock that blocks writers unless in WAL mode).
+    query consistent_snapshot() const {
+        query q = *this;
+        q.spec_.snapshot = true;
+        return q;
+    }
+
     // --- terminal operations -------------------------------------------------------------
     std::vector<T> all() const {
         std::vector<T> out;

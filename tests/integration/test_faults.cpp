@@ -251,3 +251,26 @@ TEST_CASE("fault injection: lose the connection before statement k, for every k 
     MESSAGE("fault loop: " << completed << " workloads complete and exact, " << errors << " reported an error");
     CHECK(completed + errors == 40);
 }
+
+TEST_CASE("the server stops and restarts mid-scan: the scan waits within its retry budget and finishes") {
+    if (support::is_sqlite()) return;  // no server to restart
+    const char* script = std::getenv("SLUICE_MARIADB_SCRIPT");
+    REQUIRE_MESSAGE(script, "SLUICE_MARIADB_SCRIPT must name scripts/mariadb");
+    auto db = seeded(300);
+    const auto expected = all_ids(db);
+    db.set_retry_policy({.attempts = 30, .initial_backoff = std::chrono::milliseconds(200), .max_backoff = std::chrono::milliseconds(1000)});
+    std::vector<std::int64_t> seen;
+    std::thread restarter;
+    for (const User& u : db.query<User>().yield_per(50)) {
+        seen.push_back(u.id);
+        if (seen.size() == 100) {
+            REQUIRE(std::system((std::string(script) + " stop >/dev/null 2>&1").c_str()) == 0);
+            restarter = std::thread([script] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+                (void)std::system((std::string(script) + " start >/dev/null 2>&1").c_str());
+            });
+        }
+    }
+    if (restarter.joinable()) restarter.join();
+    CHECK(seen == expected);
+}

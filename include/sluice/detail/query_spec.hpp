@@ -46,6 +46,9 @@ struct query_spec {
     std::optional<std::uint64_t> offset;
     // Where a yield_per/batches scan resumes (a token from an earlier scan of the same query).
     std::optional<std::string> resume;
+    // yield_per/batches read every page inside one read-only transaction on a connection of
+    // their own: a point-in-time view of the whole scan (see query::consistent_snapshot).
+    bool snapshot = false;
 };
 
 using row_sink = function_ref<void(row_reader&)>;
