@@ -110,6 +110,10 @@ public:
             throw connection_error("sluice: cannot open SQLite database '" + target.path + "': " + e.what());
         }
         db_ = native_connection(soci_);
+        // By default SQLite reads a double-quoted name that matches no column as a string
+        // literal: a missing column would come back as its own name. Make it an error.
+        sqlite3_db_config(db_, SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
+        sqlite3_db_config(db_, SQLITE_DBCONFIG_DQS_DDL, 0, nullptr);
         // Foreign keys are off by default in SQLite; LIKE is case-insensitive by default:
         // make both behave as on MariaDB with a binary collation.
         exec_plain("PRAGMA foreign_keys = ON");

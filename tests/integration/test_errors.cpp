@@ -188,3 +188,29 @@ TEST_CASE("connection failures are connection_errors that never show the passwor
         CHECK_THROWS_AS(sluice::session("sqlite:////nonexistent-dir/sub/x.db"), sluice::connection_error);
     }
 }
+
+TEST_CASE("integer overflow on write: MariaDB's strict mode refuses it; SQLite has no widths, the read catches it") {
+    auto db = support::connect();
+    db.drop_table<NarrowValue>();
+    db.create_table<NarrowValue>();  // amount INT
+    WideValue big{0, std::int64_t{1} << 40, "n"};
+    if (support::is_sqlite()) {
+        db.insert(big);
+        CHECK_THROWS_WITH_AS((void)db.get<NarrowValue>(big.id), doctest::Contains("conv_values.amount (int32)"), sluice::conversion_error);
+    } else {
+        CHECK_THROWS_WITH_AS(db.insert(big), doctest::Contains("Out of range value for column 'amount'"), sluice::statement_error);
+        CHECK(db.scalar("SELECT COUNT(*) FROM conv_values") == "0");
+    }
+}
+
+TEST_CASE("reading a table that lacks a model's column names the column") {
+    auto db = support::connect();
+    db.drop_table<ExtraTable>();
+    db.create_table<VerifyActual>();  // no `email` column
+    try {
+        (void)db.query<ExtraTable>().all();
+        FAIL("read a column that does not exist");
+    } catch (const sluice::statement_error& e) {
+        CHECK(std::string(e.what()).find("email") != std::string::npos);
+    }
+}
