@@ -642,8 +642,21 @@ int main(int argc, char** argv) {
                      clear_refs ? "works" : "does not reset VmHWM here");
 
         std::vector<backend_report> reports;
-        if (o.backend == "sqlite" || o.backend == "both") reports.push_back(run_backend("sqlite", o, rss_mode));
-        if (o.backend == "mariadb" || o.backend == "both") reports.push_back(run_backend("mariadb", o, rss_mode));
+        for (const char* b : {"sqlite", "mariadb"}) {
+            if (o.backend != b && o.backend != "both") continue;
+            try {
+                reports.push_back(run_backend(b, o, rss_mode));
+            } catch (const std::exception& e) {
+                // One backend failing (no server, say) still leaves the other's results.
+                std::fprintf(stderr, "sluice-bench: %s: %s\n", b, e.what());
+                backend_report failed;
+                failed.key = b;
+                failed.name = b;
+                failed.ok = false;
+                failed.markdown = "## " + std::string(b) + "\n\nFailed: " + e.what() + "\n";
+                reports.push_back(std::move(failed));
+            }
+        }
 
         std::ostringstream md;
         const std::time_t now = std::time(nullptr);

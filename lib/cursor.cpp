@@ -128,6 +128,12 @@ resume_token pager::position_token() const {
     return st.encode(key, st.rows_read);
 }
 
+resume_token pager::start_token_for_first_page() const {
+    const state& st = *state_;
+    if (st.spec.snapshot) return {};
+    return st.spec.resume ? *st.spec.resume : encode_token(st.fingerprint, {}, 0);
+}
+
 std::uint64_t pager::rows_before_page() const noexcept { return state_->rows_read - state_->page_rows; }
 
 std::chrono::nanoseconds pager::elapsed() const noexcept { return std::chrono::steady_clock::now() - state_->started; }

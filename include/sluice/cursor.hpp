@@ -47,6 +47,8 @@ public:
     // The position after the last row of the last page read (before the first page: where the
     // scan starts, which is the resumed position if any).
     resume_token position_token() const;
+    // Where this scan started (its resume point, or the beginning).
+    resume_token start_token_for_first_page() const;
     std::uint64_t rows_before_page() const noexcept;
     std::chrono::nanoseconds elapsed() const noexcept;
 
@@ -59,6 +61,8 @@ template <class T> struct cursor_state {
     cursor_state(const query<T>& q, std::size_t n) : pages(q.owner(), q.spec(), n) { buffer.reserve(n); }
 
     void fetch() {
+        if (started_pages) previous_page_token = pages.position_token();
+        started_pages = true;
         position = 0;
         rows = pages.next_page([this](std::size_t i) -> void* {
             if (i == buffer.size()) buffer.emplace_back();
@@ -80,6 +84,8 @@ template <class T> struct cursor_state {
     std::size_t rows = 0;
     std::size_t position = 0;
     bool started = false;
+    bool started_pages = false;
+    resume_token previous_page_token;  // the position before the current page's first row
     std::function<void(const batch_progress&)> on_batch;
 };
 
@@ -156,6 +162,16 @@ public:
         if (s.started && s.position < s.rows)
             return s.pages.token_after(&s.buffer[s.position], s.pages.rows_before_page() + s.position + 1);
         return s.pages.position_token();
+    }
+
+    // The position before the row the iterator points at: resuming from it hands that row
+    // out again (for a row whose processing failed).
+    resume_token token_before_current() const {
+        const auto& s = *this->state_;
+        if (!s.started || s.position >= s.rows) return token();
+        if (s.position > 0)
+            return s.pages.token_after(&s.buffer[s.position - 1], s.pages.rows_before_page() + s.position);
+        return s.previous_page_token.empty() ? s.pages.start_token_for_first_page() : s.previous_page_token;
     }
 };
 

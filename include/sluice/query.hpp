@@ -76,6 +76,22 @@ public:
         return q;
     }
 
+    // k queries, each a range of the primary key, that together return every matching row
+    // exactly once. Split points are real key values probed at evenly spaced positions, so
+    // gappy or skewed keys still give parts of equal size (as of the probe).
+    std::vector<query> partitions(std::size_t k) const {
+        std::vector<query> parts;
+        for (detail::query_spec& part : detail::partition_specs(*session_, spec_, k)) parts.push_back(query(*session_, std::move(part)));
+        return parts;
+    }
+
+    // The same query, run on another session (of a pool, in another thread).
+    query on(session& s) const {
+        query q = *this;
+        q.session_ = &s;
+        return q;
+    }
+
     // --- terminal operations -------------------------------------------------------------
     std::vector<T> all() const {
         std::vector<T> out;
@@ -147,6 +163,8 @@ public:
     session& owner() const noexcept { return *session_; }
 
 private:
+    query(session& s, detail::query_spec spec) : session_(&s), spec_(std::move(spec)) {}
+
     template <class Tuple, std::size_t... I>
     void read_tuple(detail::row_reader& row, const std::vector<std::size_t>& columns, Tuple& out,
                     std::index_sequence<I...>) const {

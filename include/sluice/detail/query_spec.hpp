@@ -53,6 +53,10 @@ struct query_spec {
 
 using row_sink = function_ref<void(row_reader&)>;
 
+// k specs, each the query restricted to a range of the primary key, together covering every
+// matching row exactly once; boundaries are real key values at evenly spaced row positions.
+SLUICE_API std::vector<query_spec> partition_specs(session& s, const query_spec& q, std::size_t k);
+
 // update_in_batches / remove_in_batches: `sets` empty means delete.
 SLUICE_API std::uint64_t run_in_batches(session& s, const query_spec& q, std::size_t batch_rows,
                                         const std::vector<std::pair<std::size_t, value>>& sets,

@@ -1,0 +1,101 @@
+// partitions(k): split a query into primary-key ranges of about equal row counts.
+#include <sluice/detail/query_spec.hpp>
+#include <sluice/error.hpp>
+#include <sluice/session.hpp>
+
+#include "render.hpp"
+#include "render_query.hpp"
+#include "session_impl.hpp"
+
+namespace sluice::detail {
+namespace {
+
+expr_node compare(std::size_t column, expr_op op, const value& v) { return expr_node{op, column, no_column, {v}, {}}; }
+
+// Lexicographic "key > v" (strict) or "key <= v" over the primary key columns, with a
+// redundant bound on the first column so MariaDB can use a range on it.
+expr_node key_bound(const table_info& t, const std::vector<value>& v, bool lower) {
+    const auto& key = t.primary_key;
+    const expr_op strict = lower ? expr_op::gt : expr_op::lt;
+    const expr_op last_op = lower ? expr_op::gt : expr_op::le;
+    expr_node tail = compare(key.back(), last_op, v.back());
+    for (std::size_t i = key.size() - 1; i-- > 0;) {
+        expr_node equal_then{expr_op::all_of, no_column, no_column, {}, {compare(key[i], expr_op::eq, v[i]), std::move(tail)}};
+        tail = expr_node{expr_op::any_of, no_column, no_column, {}, {compare(key[i], strict, v[i]), std::move(equal_then)}};
+    }
+    if (key.size() == 1) return tail;
+    return expr_node{expr_op::all_of, no_column, no_column, {},
+                     {compare(key.front(), lower ? expr_op::ge : expr_op::le, v.front()), std::move(tail)}};
+}
+
+value key_value(row_reader& r, int c, column_kind kind) {
+    switch (kind) {
+    case column_kind::uint8: case column_kind::uint16: case column_kind::uint32: case column_kind::uint64: return r.get_uint64(c);
+    case column_kind::text: return std::string(r.get_text(c));
+    case column_kind::blob: { const auto b = r.get_blob(c); return blob(b.begin(), b.end()); }
+    case column_kind::datetime: return r.get_datetime(c);
+    case column_kind::date: return r.get_date(c);
+    case column_kind::float32: case column_kind::float64: return r.get_double(c);
+    default: return r.get_int64(c);
+    }
+}
+
+}  // namespace
+
+std::vector<query_spec> partition_specs(session& s, const query_spec& q, std::size_t k) {
+    const table_info& t = *q.table;
+    const std::string context = "sluice: " + std::string(t.name) + ": partitions(): ";
+    if (k == 0) throw error(context + "k must be at least 1");
+    if (q.limit || q.offset) throw error(context + "limit() and offset() cannot be split into key ranges");
+    if (q.resume) throw error(context + "partition the query first, then resume each part from its own token");
+
+    session_impl& impl = s.impl();
+    const dialect& d = impl.sql();
+    const std::uint64_t total = run_count(s, q);
+
+    // Boundary i is the key of the row at position i*total/k in key order: k-1 probes down the
+    // primary key index (index-only), not min/max arithmetic, so gaps and skew do not matter.
+    query_spec by_key = q;
+    by_key.order.clear();
+    std::string probe = "SELECT ";
+    for (std::size_t i = 0; i < t.primary_key.size(); ++i) probe += (i ? ", " : "") + d.quote(t.columns[t.primary_key[i]].name);
+    probe += " FROM " + d.quote(t.name);
+    rendered where;
+    render_where(d, by_key, where);
+    probe += where.sql + " ORDER BY ";
+    for (std::size_t i = 0; i < t.primary_key.size(); ++i) probe += (i ? ", " : "") + d.quote(t.columns[t.primary_key[i]].name);
+    probe += " LIMIT 1 OFFSET ?";
+
+    std::vector<std::vector<value>> bounds;
+    for (std::size_t i = 1; i < k; ++i) {
+        const std::uint64_t position = total * i / k;
+        if (total == 0 || position == 0) continue;
+        std::vector<value_ref> params = where.params;
+        params.emplace_back(position - 1);  // the last row of part i-1
+        std::vector<value> key;
+        impl.run(probe, params, [&](row_reader& r) {
+            for (std::size_t c = 0; c < t.primary_key.size(); ++c)
+                key.push_back(key_value(r, static_cast<int>(c), t.columns[t.primary_key[c]].kind));
+        });
+        if (!key.empty() && (bounds.empty() || bounds.back() != key)) bounds.push_back(std::move(key));
+    }
+
+    std::vector<query_spec> parts;
+    for (std::size_t i = 0; i < k; ++i) {
+        query_spec part = q;
+        expr_node filter{expr_op::all_of, no_column, no_column, {}, {}};
+        if (q.filter) filter.children.push_back(*q.filter);
+        // Part i holds keys in (bounds[i-1], bounds[i]]; parts past the last bound are empty
+        // when there are fewer rows than parts.
+        if (i > 0) {
+            if (i - 1 < bounds.size()) filter.children.push_back(key_bound(t, bounds[i - 1], true));
+            else filter.children.push_back(expr_node{expr_op::always_false, no_column, no_column, {}, {}});
+        }
+        if (i < bounds.size()) filter.children.push_back(key_bound(t, bounds[i], false));
+        if (!filter.children.empty()) part.filter = std::make_shared<const expr_node>(std::move(filter));
+        parts.push_back(std::move(part));
+    }
+    return parts;
+}
+
+}  // namespace sluice::detail
