@@ -14,20 +14,6 @@
 namespace sluice::detail {
 namespace {
 
-// The key value of a row in the stored form.
-value read_key(row_reader& r, int c, column_kind kind) {
-    switch (kind) {
-    case column_kind::uint8: case column_kind::uint16: case column_kind::uint32: case column_kind::uint64:
-        return r.get_uint64(c);
-    case column_kind::float32: case column_kind::float64: return r.get_double(c);
-    case column_kind::text: return std::string(r.get_text(c));
-    case column_kind::blob: { const auto b = r.get_blob(c); return blob(b.begin(), b.end()); }
-    case column_kind::datetime: return r.get_datetime(c);
-    case column_kind::date: return r.get_date(c);
-    default: return r.get_int64(c);
-    }
-}
-
 // "key >= first AND key <= last" for a (possibly composite) primary key, lexicographically,
 // with redundant leading bounds so MariaDB uses a range on the key's first column.
 void render_key_range(const dialect& d, const table_info& t, const std::vector<value>& first,
@@ -117,27 +103,13 @@ std::uint64_t run_in_batches(session& s, const query_spec& q, std::size_t batch_
                 affected = 0;
                 auto tx = s.transaction();
                 // The keys of the next batch: a short index range read.
-                rendered keys;
-                keys.sql = "SELECT ";
-                for (std::size_t i = 0; i < key_columns.size(); ++i) keys.sql += (i ? ", " : "") + d.quote(t.columns[key_columns[i]].name);
-                keys.sql += " FROM " + d.quote(t.name);
-                if (!last.empty()) {
-                    rendered keyset;
-                    render_keyset(d, t, terms, last, keyset);
-                    render_where(d, walk, keys, &keyset);
-                } else {
-                    render_where(d, walk, keys);
-                }
-                keys.sql += " ORDER BY ";
-                for (std::size_t i = 0; i < key_columns.size(); ++i) keys.sql += (i ? ", " : "") + d.quote(t.columns[key_columns[i]].name);
                 const std::uint64_t limit = batch_rows;
-                keys.sql += " LIMIT ?";
-                keys.params.emplace_back(limit);
+                const rendered keys = render_page(d, walk, terms, last, limit, key_columns);
                 impl.run(keys.sql, keys.params, [&](row_reader& row) {
                     std::vector<value>& target = found == 0 ? first_key : last_key;
                     target.clear();
                     for (std::size_t i = 0; i < key_columns.size(); ++i)
-                        target.push_back(read_key(row, static_cast<int>(i), t.columns[key_columns[i]].kind));
+                        target.push_back(read_value(row, static_cast<int>(i), t.columns[key_columns[i]].kind));
                     ++found;
                 });
                 if (found == 0) {

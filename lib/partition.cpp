@@ -28,18 +28,6 @@ expr_node key_bound(const table_info& t, const std::vector<value>& v, bool lower
                      {compare(key.front(), lower ? expr_op::ge : expr_op::le, v.front()), std::move(tail)}};
 }
 
-value key_value(row_reader& r, int c, column_kind kind) {
-    switch (kind) {
-    case column_kind::uint8: case column_kind::uint16: case column_kind::uint32: case column_kind::uint64: return r.get_uint64(c);
-    case column_kind::text: return std::string(r.get_text(c));
-    case column_kind::blob: { const auto b = r.get_blob(c); return blob(b.begin(), b.end()); }
-    case column_kind::datetime: return r.get_datetime(c);
-    case column_kind::date: return r.get_date(c);
-    case column_kind::float32: case column_kind::float64: return r.get_double(c);
-    default: return r.get_int64(c);
-    }
-}
-
 }  // namespace
 
 std::vector<query_spec> partition_specs(session& s, const query_spec& q, std::size_t k) {
@@ -75,7 +63,7 @@ std::vector<query_spec> partition_specs(session& s, const query_spec& q, std::si
         std::vector<value> key;
         impl.run(probe, params, [&](row_reader& r) {
             for (std::size_t c = 0; c < t.primary_key.size(); ++c)
-                key.push_back(key_value(r, static_cast<int>(c), t.columns[t.primary_key[c]].kind));
+                key.push_back(read_value(r, static_cast<int>(c), t.columns[t.primary_key[c]].kind));
         });
         if (!key.empty() && (bounds.empty() || bounds.back() != key)) bounds.push_back(std::move(key));
     }

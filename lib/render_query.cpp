@@ -271,10 +271,17 @@ void render_keyset(const dialect& d, const table_info& t, const std::vector<orde
 }
 
 rendered render_page(const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
-                     const std::vector<value>& last_key, const std::uint64_t& limit) {
+                     const std::vector<value>& last_key, const std::uint64_t& limit,
+                     const std::vector<std::size_t>& columns) {
     const table_info& t = *q.table;
     rendered sql;
-    sql.sql = "SELECT " + render_column_list(d, t) + " FROM " + d.quote(t.name);
+    sql.sql = "SELECT ";
+    if (columns.empty()) {
+        sql.sql += render_column_list(d, t);
+    } else {
+        for (std::size_t i = 0; i < columns.size(); ++i) sql.sql += (i ? ", " : "") + d.quote(t.columns.at(columns[i]).name);
+    }
+    sql.sql += " FROM " + d.quote(t.name);
     if (!last_key.empty()) {
         rendered keyset;
         render_keyset(d, t, terms, last_key, keyset);

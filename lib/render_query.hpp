@@ -36,7 +36,9 @@ std::vector<order_term> keyset_terms(const query_spec& q);
 // bound (row constructors get no index range there); on SQLite a row value where equivalent.
 void render_keyset(const dialect& d, const table_info& t, const std::vector<order_term>& terms,
                    const std::vector<value>& last_key, rendered& out);
+// `columns` selects those columns only (empty: the whole model).
 rendered render_page(const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
-                     const std::vector<value>& last_key, const std::uint64_t& limit);
+                     const std::vector<value>& last_key, const std::uint64_t& limit,
+                     const std::vector<std::size_t>& columns = {});
 
 }  // namespace sluice::detail

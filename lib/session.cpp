@@ -110,6 +110,18 @@ void read_object(const table_info& t, row_reader& row, void* obj, int first) {
     }
 }
 
+value read_value(row_reader& r, int c, column_kind kind) {
+    switch (kind) {
+    case column_kind::uint8: case column_kind::uint16: case column_kind::uint32: case column_kind::uint64: return r.get_uint64(c);
+    case column_kind::float32: case column_kind::float64: return r.get_double(c);
+    case column_kind::text: return std::string(r.get_text(c));
+    case column_kind::blob: { const auto b = r.get_blob(c); return blob(b.begin(), b.end()); }
+    case column_kind::datetime: return r.get_datetime(c);
+    case column_kind::date: return r.get_date(c);
+    default: return r.get_int64(c);
+    }
+}
+
 value_ref field_ref(const column_info& c, const void* obj) noexcept {
     return c.codec.to_ref(static_cast<const char*>(obj) + c.offset);
 }

@@ -52,5 +52,7 @@ private:
 // wraps conversion failures with table and column.
 void read_object(const table_info& t, row_reader& row, void* obj, int first = 0);
 value_ref field_ref(const column_info& c, const void* obj) noexcept;
+// Reads a cell into an owned value of the column's kind (for keys kept between statements).
+value read_value(row_reader& r, int column, column_kind kind);
 
 }  // namespace sluice::detail
