@@ -17,11 +17,36 @@ void put_digits(char* out, long long value, int width) noexcept {
 bool read_digits(std::string_view text, std::size_t at, int width, int& out) noexcept {
     int value = 0;
     for (int i = 0; i < width; ++i) {
-        const char c = text[at + static_cast<std::size_t>(i)];
-        if (c < '0' || c > '9') return false;
-        value = value * 10 + (c - '0');
+        const unsigned digit = static_cast<unsigned char>(text[at + static_cast<std::size_t>(i)]) - '0';
+        if (digit > 9) return false;
+        value = value * 10 + static_cast<int>(digit);
     }
     out = value;
+    return true;
+}
+
+constexpr bool is_leap(int y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+// Days since 1970-01-01 of a valid proleptic Gregorian date (Howard Hinnant's civil algorithm):
+// the per-row path of every datetime read on SQLite, so no chrono round trips here.
+constexpr std::int64_t days_from_civil(int y, int m, int d) noexcept {
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const int yoe = y - era * 400;
+    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return static_cast<std::int64_t>(era) * 146097 + doe - 719468;
+}
+
+// Parses "YYYY-MM-DD" at the start of text, validating the day against the month.
+bool read_day_number(std::string_view text, std::int64_t& days) noexcept {
+    static constexpr int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y = 0, m = 0, d = 0;
+    if (text.size() < 10 || text[4] != '-' || text[7] != '-' || !read_digits(text, 0, 4, y) ||
+        !read_digits(text, 5, 2, m) || !read_digits(text, 8, 2, d))
+        return false;
+    if (m < 1 || m > 12 || d < 1 || d > month_days[m - 1] + (m == 2 && is_leap(y) ? 1 : 0)) return false;
+    days = days_from_civil(y, m, d);
     return true;
 }
 
@@ -34,16 +59,6 @@ bool write_date(year_month_day ymd, char* out) noexcept {
     out[7] = '-';
     put_digits(out + 8, static_cast<unsigned>(ymd.day()), 2);
     return true;
-}
-
-std::optional<sys_days> read_date(std::string_view text) noexcept {
-    int y = 0, m = 0, d = 0;
-    if (text.size() < 10 || text[4] != '-' || text[7] != '-' || !read_digits(text, 0, 4, y) ||
-        !read_digits(text, 5, 2, m) || !read_digits(text, 8, 2, d))
-        return std::nullopt;
-    const year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
-    if (!ymd.ok()) return std::nullopt;
-    return sys_days{ymd};
 }
 
 }  // namespace
@@ -66,25 +81,25 @@ bool format_datetime(datetime t, char (&out)[datetime_text_size + 1]) noexcept {
 
 std::optional<datetime> parse_datetime(std::string_view text) noexcept {
     // Accepts the stored form and, for rows written by other tools, a shorter fraction or none.
-    const auto day_part = read_date(text);
-    if (!day_part) return std::nullopt;
-    if (text.size() == 10) return datetime{*day_part};
+    std::int64_t days = 0;
+    if (!read_day_number(text, days)) return std::nullopt;
+    if (text.size() == 10) return datetime{sys_days{std::chrono::days{days}}};
     int h = 0, mi = 0, s = 0;
     if (text.size() < 19 || (text[10] != ' ' && text[10] != 'T') || text[13] != ':' || text[16] != ':' ||
         !read_digits(text, 11, 2, h) || !read_digits(text, 14, 2, mi) || !read_digits(text, 17, 2, s) ||
         h > 23 || mi > 59 || s > 59)
         return std::nullopt;
-    long long us = 0;
+    std::int64_t us = 0;
     if (text.size() > 19) {
         if (text[19] != '.' || text.size() > 26 || text.size() == 20) return std::nullopt;
-        int scale = 1'000'000;
-        for (std::size_t i = 20; i < text.size(); ++i) {
-            if (text[i] < '0' || text[i] > '9') return std::nullopt;
-            scale /= 10;
-            us += (text[i] - '0') * static_cast<long long>(scale);
-        }
+        int fraction = 0;
+        const int digits = static_cast<int>(text.size()) - 20;
+        if (!read_digits(text, 20, digits, fraction)) return std::nullopt;
+        us = fraction;
+        for (int i = digits; i < 6; ++i) us *= 10;
     }
-    return datetime{*day_part} + hours{h} + minutes{mi} + seconds{s} + microseconds{us};
+    const std::int64_t seconds_of_day = h * 3600 + mi * 60 + s;
+    return datetime{microseconds{(days * 86400 + seconds_of_day) * 1'000'000 + us}};
 }
 
 bool format_date(date d, char (&out)[date_text_size + 1]) noexcept {
@@ -94,8 +109,9 @@ bool format_date(date d, char (&out)[date_text_size + 1]) noexcept {
 }
 
 std::optional<date> parse_date(std::string_view text) noexcept {
-    if (text.size() != 10) return std::nullopt;
-    return read_date(text);
+    std::int64_t days = 0;
+    if (text.size() != 10 || !read_day_number(text, days)) return std::nullopt;
+    return date{std::chrono::days{days}};
 }
 
 }  // namespace sluice::detail

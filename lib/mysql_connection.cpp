@@ -65,6 +65,7 @@ struct prepared {
 };
 
 [[noreturn]] void mismatch(const result_column& c, std::string_view expected) {
+    if (c.is_null) throw_null_into_non_optional();
     std::string found;
     switch (c.kind) {
     case storage::integer: found = "integer " + (c.is_unsigned ? std::to_string(static_cast<std::uint64_t>(c.integer)) : std::to_string(c.integer)); break;
@@ -83,30 +84,31 @@ public:
     bool is_null(int c) override { return col(c).is_null != 0; }
     std::int64_t get_int64(int c) override {
         const result_column& r = col(c);
-        if (r.kind != storage::integer) mismatch(r, "an integer");
+        if (r.kind != storage::integer || r.is_null) mismatch(r, "an integer");
         if (r.is_unsigned && r.integer < 0) throw_out_of_range("a signed 64-bit integer", std::to_string(static_cast<std::uint64_t>(r.integer)));
         return r.integer;
     }
     std::uint64_t get_uint64(int c) override {
         const result_column& r = col(c);
-        if (r.kind != storage::integer) mismatch(r, "an integer");
+        if (r.kind != storage::integer || r.is_null) mismatch(r, "an integer");
         if (!r.is_unsigned && r.integer < 0) throw_out_of_range("an unsigned integer", std::to_string(r.integer));
         return static_cast<std::uint64_t>(r.integer);
     }
     double get_double(int c) override {
         const result_column& r = col(c);
+        if (r.is_null) mismatch(r, "a number");
         if (r.kind == storage::real) return r.real;
         if (r.kind == storage::integer) return r.is_unsigned ? static_cast<double>(static_cast<std::uint64_t>(r.integer)) : static_cast<double>(r.integer);
         mismatch(r, "a number");
     }
     std::string_view get_text(int c) override {
         const result_column& r = col(c);
-        if (r.kind != storage::text) mismatch(r, "text");
+        if (r.kind != storage::text || r.is_null) mismatch(r, "text");
         return {r.buffer.data(), r.length};
     }
     std::span<const std::byte> get_blob(int c) override {
         const result_column& r = col(c);
-        if (r.kind != storage::text) mismatch(r, "a blob");
+        if (r.kind != storage::text || r.is_null) mismatch(r, "a blob");
         return {reinterpret_cast<const std::byte*>(r.buffer.data()), r.length};
     }
     datetime get_datetime(int c) override {
@@ -124,7 +126,7 @@ private:
     result_column& col(int c) { return (*cells)[static_cast<std::size_t>(c)]; }
     const MYSQL_TIME& time_of(int c, std::string_view expected) {
         const result_column& r = col(c);
-        if (r.kind != storage::time || r.time.time_type == MYSQL_TIMESTAMP_TIME) mismatch(r, expected);
+        if (r.kind != storage::time || r.is_null || r.time.time_type == MYSQL_TIMESTAMP_TIME) mismatch(r, expected);
         return r.time;
     }
     static date to_days(const MYSQL_TIME& t) {

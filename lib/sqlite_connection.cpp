@@ -4,6 +4,8 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <vector>
+
 #include <sluice/error.hpp>
 
 #include "connection.hpp"
@@ -35,11 +37,12 @@ std::string_view storage_class(int type) {
     }
 }
 
-[[noreturn]] void wrong_storage(sqlite3_stmt* s, int column, std::string_view expected) {
-    std::string found(storage_class(sqlite3_column_type(s, column)));
-    if (sqlite3_column_type(s, column) == SQLITE_TEXT) {
-        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, column));
-        std::string shown(text, std::min(32, sqlite3_column_bytes(s, column)));
+[[noreturn]] void wrong_storage(sqlite3_value* v, std::string_view expected) {
+    if (sqlite3_value_type(v) == SQLITE_NULL) throw_null_into_non_optional();
+    std::string found(storage_class(sqlite3_value_type(v)));
+    if (sqlite3_value_type(v) == SQLITE_TEXT) {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+        std::string shown(text, std::min(32, sqlite3_value_bytes(v)));
         found += " '" + shown + "'";
     }
     throw cell_mismatch{"expected " + std::string(expected) + ", found " + found};
@@ -51,15 +54,28 @@ __attribute__((no_sanitize("vptr"))) sqlite3* native_connection(soci::session& s
     return static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
 }
 
+// Reads the current row. Each cell is fetched once with sqlite3_column_value (one trip through
+// the connection's mutex: Debian builds SQLite in serialized mode) and then read with the
+// sqlite3_value_* accessors, which take no lock. Using the unprotected value is safe because a
+// session is used by one thread at a time, and the value lives until the next step.
 class sqlite_row final : public row_reader {
 public:
     sqlite3_stmt* s = nullptr;
 
+    void start_statement(sqlite3_stmt* statement) {
+        s = statement;
+        const auto n = static_cast<std::size_t>(sqlite3_column_count(s));
+        cells_.assign(n, nullptr);
+        fetched_row_.assign(n, 0);
+    }
+    void next_row() noexcept { ++row_; }
+
     int columns() override { return sqlite3_column_count(s); }
-    bool is_null(int c) override { return sqlite3_column_type(s, c) == SQLITE_NULL; }
+    bool is_null(int c) override { return sqlite3_value_type(cell(c)) == SQLITE_NULL; }
     std::int64_t get_int64(int c) override {
-        if (sqlite3_column_type(s, c) != SQLITE_INTEGER) wrong_storage(s, c, "an integer");
-        return sqlite3_column_int64(s, c);
+        sqlite3_value* v = cell(c);
+        if (sqlite3_value_type(v) != SQLITE_INTEGER) wrong_storage(v, "an integer");
+        return sqlite3_value_int64(v);
     }
     std::uint64_t get_uint64(int c) override {
         const std::int64_t v = get_int64(c);
@@ -67,32 +83,48 @@ public:
         return static_cast<std::uint64_t>(v);
     }
     double get_double(int c) override {
-        const int type = sqlite3_column_type(s, c);
-        if (type != SQLITE_FLOAT && type != SQLITE_INTEGER) wrong_storage(s, c, "a number");
-        return sqlite3_column_double(s, c);
+        sqlite3_value* v = cell(c);
+        const int type = sqlite3_value_type(v);
+        if (type != SQLITE_FLOAT && type != SQLITE_INTEGER) wrong_storage(v, "a number");
+        return sqlite3_value_double(v);
     }
     std::string_view get_text(int c) override {
-        if (sqlite3_column_type(s, c) != SQLITE_TEXT) wrong_storage(s, c, "text");
-        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, c));
-        return {text, static_cast<std::size_t>(sqlite3_column_bytes(s, c))};
+        sqlite3_value* v = cell(c);
+        if (sqlite3_value_type(v) != SQLITE_TEXT) wrong_storage(v, "text");
+        const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+        return {text, static_cast<std::size_t>(sqlite3_value_bytes(v))};
     }
     std::span<const std::byte> get_blob(int c) override {
-        const int type = sqlite3_column_type(s, c);
-        if (type != SQLITE_BLOB && type != SQLITE_TEXT) wrong_storage(s, c, "a blob");
-        const auto* data = static_cast<const std::byte*>(sqlite3_column_blob(s, c));
-        return {data, static_cast<std::size_t>(sqlite3_column_bytes(s, c))};
+        sqlite3_value* v = cell(c);
+        const int type = sqlite3_value_type(v);
+        if (type != SQLITE_BLOB && type != SQLITE_TEXT) wrong_storage(v, "a blob");
+        const auto* data = static_cast<const std::byte*>(sqlite3_value_blob(v));
+        return {data, static_cast<std::size_t>(sqlite3_value_bytes(v))};
     }
     datetime get_datetime(int c) override {
-        const std::string_view text = get_text(c);
-        const auto t = parse_datetime(text);
-        if (!t) wrong_storage(s, c, "a datetime 'YYYY-MM-DD HH:MM:SS.ffffff'");
+        const auto t = parse_datetime(get_text(c));
+        if (!t) wrong_storage(cell(c), "a datetime 'YYYY-MM-DD HH:MM:SS.ffffff'");
         return *t;
     }
     date get_date(int c) override {
         const auto d = parse_date(get_text(c));
-        if (!d) wrong_storage(s, c, "a date 'YYYY-MM-DD'");
+        if (!d) wrong_storage(cell(c), "a date 'YYYY-MM-DD'");
         return *d;
     }
+
+private:
+    sqlite3_value* cell(int c) {
+        const auto i = static_cast<std::size_t>(c);
+        if (fetched_row_[i] != row_) {
+            cells_[i] = sqlite3_column_value(s, c);
+            fetched_row_[i] = row_;
+        }
+        return cells_[i];
+    }
+
+    std::vector<sqlite3_value*> cells_;
+    std::vector<std::uint64_t> fetched_row_;  // the row each cell was fetched for
+    std::uint64_t row_ = 1;
 };
 
 class sqlite_connection final : public connection {
@@ -145,11 +177,12 @@ public:
             }
         } guard{s};
         bind_all(s, params);
-        row_.s = s;
+        row_.start_statement(s);
         std::uint64_t rows = 0;
         for (;;) {
             const int rc = sqlite3_step(s);
             if (rc == SQLITE_ROW) {
+                row_.next_row();
                 on_row(row_);
                 ++rows;
             } else if (rc == SQLITE_DONE) {

@@ -56,7 +56,8 @@ SLUICE_API std::string describe(const value_ref& v, std::size_t max_chars = 64);
 namespace detail {
 
 // Reads one column of the current row. Implemented per backend over the native row; each
-// getter throws detail::cell_mismatch when the stored value has another type or range.
+// getter throws detail::cell_mismatch when the stored value has another type or range, or is
+// NULL (throw_null_into_non_optional).
 class SLUICE_API row_reader {
 public:
     virtual int columns() = 0;
@@ -245,7 +246,7 @@ template <class Field> void field_read(void* field, row_reader& row, int column)
         if (!f) f.emplace();
         traits::read(*f, row, column);
     } else {
-        if (row.is_null(column)) throw_null_into_non_optional();
+        // No is_null() first: every getter refuses a NULL cell with the same message.
         traits::read(f, row, column);
     }
 }

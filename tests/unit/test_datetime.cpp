@@ -40,3 +40,16 @@ TEST_CASE("date text") {
     CHECK_FALSE(parse_date("1999-13-01"));
     CHECK_FALSE(parse_date("1999-12-31 00:00:00"));
 }
+
+TEST_CASE("leap days and month lengths are validated") {
+    CHECK(parse_date("2024-02-29"));
+    CHECK(parse_date("2000-02-29"));
+    CHECK_FALSE(parse_date("2023-02-29"));
+    CHECK_FALSE(parse_date("1900-02-29"));
+    CHECK_FALSE(parse_date("2024-04-31"));
+    CHECK_FALSE(parse_date("2024-00-10"));
+    CHECK_FALSE(parse_date("2024-1a-10"));
+    CHECK(parse_datetime("0001-01-01 00:00:00.000000") == support::at(1, 1, 1));
+    CHECK(parse_datetime("9999-12-31 23:59:59.999999") == support::at(9999, 12, 31, 23, 59, 59, 999999));
+    CHECK(parse_datetime("1969-12-31 23:59:59.5") == support::at(1969, 12, 31, 23, 59, 59, 500000));  // before the epoch
+}
