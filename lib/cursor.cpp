@@ -81,15 +81,29 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
     if (st.spec.limit) request = std::min<std::uint64_t>(request, *st.spec.limit - st.rows_read);
 
     session_impl& impl = st.connection();
+    const dialect& d = impl.sql();
     const table_info& t = *st.spec.table;
-    const rendered sql = render_page(impl.sql(), st.spec, st.terms, st.last_key, request);
-
+    // Branch by branch where the dialect seeks best that way, most specific branch first, until
+    // the page is full; else one statement.
+    const bool branches = d.keyset_branches() && !st.last_key.empty() && st.terms.size() > 1;
     std::size_t rows = 0;
     // A page is a read: after a lost connection it is simply read again (rows already placed
     // in the buffer are overwritten), unless a transaction was open.
     impl.with_retries([&] {
         rows = 0;
-        impl.run(sql.sql, sql.params, [&](row_reader& row) { read_object(t, row, slot(rows++), 0); });
+        auto read = [&](row_reader& row) { read_object(t, row, slot(rows++), 0); };
+        if (!branches) {
+            const rendered sql = render_page(d, st.spec, st.terms, st.last_key, request);
+            impl.run(sql.sql, sql.params, read);
+            return;
+        }
+        for (std::size_t level = st.terms.size(); level-- > 0 && rows < request;) {
+            // Nothing sorts after NULL descending: that branch is empty.
+            if (st.terms[level].descending && std::holds_alternative<null_t>(st.last_key[level])) continue;
+            const std::uint64_t wanted = request - rows;
+            const rendered sql = render_page(d, st.spec, st.terms, st.last_key, wanted, {}, level);
+            impl.run(sql.sql, sql.params, read);
+        }
     }, [&] { return position_token(); });
 
     if (rows > 0) {

@@ -87,7 +87,7 @@ public:
         }
         return sql + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets);
     }
-    bool row_value_keyset() const noexcept override { return true; }
+    bool keyset_branches() const noexcept override { return true; }
     std::string_view like_escape_clause() const noexcept override { return " ESCAPE '\\'"; }
 };
 
@@ -159,7 +159,7 @@ public:
         }
         return " ON DUPLICATE KEY UPDATE " + sets;
     }
-    bool row_value_keyset() const noexcept override { return false; }
+    bool keyset_branches() const noexcept override { return false; }
     // MariaDB reads backslash escapes inside string literals: '\\' is one backslash.
     std::string_view like_escape_clause() const noexcept override { return " ESCAPE '\\\\'"; }
 };

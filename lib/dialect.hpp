@@ -26,9 +26,13 @@ public:
     virtual std::string upsert_clause(const table_info& table) const = 0;
     // Declared type name as the backend reports it back, for verify<T>().
     virtual std::string type_name(const table_info& table, const column_info& column) const = 0;
-    // True where `(a, b) > (?, ?)` uses an index range (SQLite); MariaDB/MySQL need the
-    // expanded form.
-    virtual bool row_value_keyset() const noexcept = 0;
+    // How a keyset page after the last key (a, b) is asked for:
+    // false: one statement, a >= ? AND (a > ? OR (a = ? AND b > ?)) (MariaDB/MySQL: the leading
+    //        bound gives an index range; row constructors would get none);
+    // true:  one statement per branch, a = ? AND b > ?, then a > ?, each an exact index seek
+    //        (SQLite seeks an index's implicit rowid only under an equality prefix, so the
+    //        single-statement forms, row values included, walk a whole run of equal a values).
+    virtual bool keyset_branches() const noexcept = 0;
     // " ESCAPE '\'" spelled so that the backend reads one backslash.
     virtual std::string_view like_escape_clause() const noexcept = 0;
 };

@@ -193,86 +193,90 @@ rendered render_delete(const dialect& d, const query_spec& q) {
     return out;
 }
 
-// "after last_key" in scan order, for the keys `terms`.
-void render_keyset(const dialect& d, const table_info& t, const std::vector<order_term>& terms,
-                   const std::vector<value>& last_key, rendered& out) {
-    auto name = [&](std::size_t i) { return d.quote(t.columns[terms[i].column].name); };
-    auto is_null = [&](std::size_t i) { return std::holds_alternative<null_t>(last_key[i]); };
+namespace {
 
-    // SQLite compares row values with an index range; it gives the same rows as the
-    // expanded form when every key runs the same way and no NULL sort values are involved.
-    bool uniform = d.row_value_keyset();
-    for (std::size_t i = 0; uniform && i < terms.size(); ++i)
-        uniform = !is_null(i) && terms[i].descending == terms[0].descending &&
-                  (!terms[i].descending || !t.columns[terms[i].column].nullable);
-    if (uniform) {
-        out.sql += '(';
-        for (std::size_t i = 0; i < terms.size(); ++i) out.sql += (i ? ", " : "") + name(i);
-        out.sql += terms[0].descending ? ") < (" : ") > (";
-        for (std::size_t i = 0; i < terms.size(); ++i) {
-            out.sql += i ? ", ?" : "?";
-            out.params.push_back(as_ref(last_key[i]));
-        }
-        out.sql += ')';
-        return;
-    }
+// The pieces of a keyset predicate for key i after value last_key[i], in scan order. NULLs sort
+// first ascending and last descending on both backends.
+struct keyset_terms_sql {
+    const dialect& d;
+    const table_info& t;
+    const std::vector<order_term>& terms;
+    const std::vector<value>& last_key;
+    rendered& out;
 
-    // Expanded form: gt(k0) OR (eq(k0) AND (gt(k1) OR (eq(k1) AND ...))), preceded by the
-    // redundant bound ge(k0) that MariaDB/MySQL need to choose an index range.
-    // NULLs sort first ascending and last descending, on both backends.
-    auto greater = [&](std::size_t i) -> std::string {  // strictly after, in scan order
-        const bool nullable = t.columns[terms[i].column].nullable;
+    std::string name(std::size_t i) const { return d.quote(t.columns[terms[i].column].name); }
+    bool is_null(std::size_t i) const { return std::holds_alternative<null_t>(last_key[i]); }
+    bool nullable(std::size_t i) const { return t.columns[terms[i].column].nullable; }
+
+    // Strictly after, in scan order; empty when nothing can be (after NULL, descending).
+    std::string greater(std::size_t i) {
         if (!terms[i].descending) {
             if (is_null(i)) return name(i) + " IS NOT NULL";
             out.params.push_back(as_ref(last_key[i]));
             return name(i) + " > ?";
         }
-        if (is_null(i)) return {};  // nothing sorts after NULL descending
+        if (is_null(i)) return {};
         out.params.push_back(as_ref(last_key[i]));
-        return nullable ? "(" + name(i) + " < ? OR " + name(i) + " IS NULL)" : name(i) + " < ?";
-    };
-    auto equal = [&](std::size_t i) -> std::string {
+        return nullable(i) ? "(" + name(i) + " < ? OR " + name(i) + " IS NULL)" : name(i) + " < ?";
+    }
+    std::string equal(std::size_t i) {
         if (is_null(i)) return name(i) + " IS NULL";
         out.params.push_back(as_ref(last_key[i]));
         return name(i) + " = ?";
-    };
-    // Leading bound: at or after the last value of the first key.
-    if (!terms[0].descending) {
-        if (!is_null(0)) {
-            out.sql += name(0) + " >= ? AND ";
-            out.params.push_back(as_ref(last_key[0]));
-        }
-    } else if (is_null(0)) {
-        out.sql += name(0) + " IS NULL AND ";
-    } else {
-        out.params.push_back(as_ref(last_key[0]));
-        out.sql += t.columns[terms[0].column].nullable ? "(" + name(0) + " <= ? OR " + name(0) + " IS NULL) AND " : name(0) + " <= ? AND ";
     }
+    // At or after: the redundant leading bound; empty when everything is (after NULL, ascending).
+    std::string at_or_after(std::size_t i) {
+        if (!terms[i].descending) {
+            if (is_null(i)) return {};
+            out.params.push_back(as_ref(last_key[i]));
+            return name(i) + " >= ?";
+        }
+        if (is_null(i)) return name(i) + " IS NULL";
+        out.params.push_back(as_ref(last_key[i]));
+        return nullable(i) ? "(" + name(i) + " <= ? OR " + name(i) + " IS NULL)" : name(i) + " <= ?";
+    }
+};
+
+}  // namespace
+
+void render_keyset(const dialect& d, const table_info& t, const std::vector<order_term>& terms,
+                   const std::vector<value>& last_key, rendered& out) {
+    keyset_terms_sql k{d, t, terms, last_key, out};
+    // at_or_after(k0) AND (gt(k0) OR (eq(k0) AND (gt(k1) OR (eq(k1) AND ...))))
+    if (const std::string bound = k.at_or_after(0); !bound.empty()) out.sql += bound + " AND ";
     std::string closing;
     out.sql += '(';
     for (std::size_t i = 0; i < terms.size(); ++i) {
-        const bool last = i + 1 == terms.size();
-        const std::string gt = greater(i);
-        if (last) {
+        const std::string gt = k.greater(i);
+        if (i + 1 == terms.size()) {
             out.sql += gt.empty() ? "1 = 0" : gt;
             break;
         }
-        if (!gt.empty()) {
-            out.sql += gt + " OR (";
-            closing += ')';
-        } else {
-            out.sql += '(';
-            closing += ')';
-        }
-        out.sql += equal(i) + " AND (";
-        closing += ')';
+        out.sql += gt.empty() ? "(" : gt + " OR (";
+        out.sql += k.equal(i) + " AND (";
+        closing += "))";
     }
     out.sql += closing + ')';
 }
 
+bool render_keyset_branch(const dialect& d, const table_info& t, const std::vector<order_term>& terms,
+                          const std::vector<value>& last_key, std::size_t level, rendered& out) {
+    keyset_terms_sql k{d, t, terms, last_key, out};
+    const std::size_t params_before = out.params.size();
+    std::string sql;
+    for (std::size_t i = 0; i < level; ++i) sql += k.equal(i) + " AND ";
+    const std::string gt = k.greater(level);
+    if (gt.empty()) {
+        out.params.resize(params_before);
+        return false;
+    }
+    out.sql += sql + gt;
+    return true;
+}
+
 rendered render_page(const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
                      const std::vector<value>& last_key, const std::uint64_t& limit,
-                     const std::vector<std::size_t>& columns) {
+                     const std::vector<std::size_t>& columns, std::optional<std::size_t> branch) {
     const table_info& t = *q.table;
     rendered sql;
     sql.sql = "SELECT ";
@@ -284,7 +288,8 @@ rendered render_page(const dialect& d, const query_spec& q, const std::vector<or
     sql.sql += " FROM " + d.quote(t.name);
     if (!last_key.empty()) {
         rendered keyset;
-        render_keyset(d, t, terms, last_key, keyset);
+        if (!branch) render_keyset(d, t, terms, last_key, keyset);
+        else if (!render_keyset_branch(d, t, terms, last_key, *branch, keyset)) keyset.sql = "1 = 0";
         render_where(d, q, sql, &keyset);
     } else {
         render_where(d, q, sql);

@@ -2,6 +2,7 @@
 // SQL text and the values it binds, in placeholder order.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,14 +32,20 @@ rendered render_delete(const dialect& d, const query_spec& q);
 // already among them, in the direction of the first order term (so one index serves the scan).
 std::vector<order_term> keyset_terms(const query_spec& q);
 
-// One keyset page: the filters, "after last_key" (empty: the first page), ORDER BY terms,
-// LIMIT limit. On MariaDB/MySQL the keyset is the expanded form with a redundant leading
-// bound (row constructors get no index range there); on SQLite a row value where equivalent.
+// "After last_key" in scan order, as one predicate: the expanded form with a redundant leading
+// bound (see dialect::keyset_branches).
 void render_keyset(const dialect& d, const table_info& t, const std::vector<order_term>& terms,
                    const std::vector<value>& last_key, rendered& out);
-// `columns` selects those columns only (empty: the whole model).
+// Branch `level` of "after last_key": equal on keys 0..level-1, strictly after on key `level`.
+// Branches terms.size()-1 down to 0 cover "after last_key" in scan order, disjointly. Returns
+// false (rendering nothing) for an empty branch.
+bool render_keyset_branch(const dialect& d, const table_info& t, const std::vector<order_term>& terms,
+                          const std::vector<value>& last_key, std::size_t level, rendered& out);
+// One keyset page: "after last_key" (or only its branch `branch`; nothing for the first page,
+// when last_key is empty) AND the filters, ORDER BY terms, LIMIT limit. `columns` selects those
+// columns only (empty: the whole model).
 rendered render_page(const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
                      const std::vector<value>& last_key, const std::uint64_t& limit,
-                     const std::vector<std::size_t>& columns = {});
+                     const std::vector<std::size_t>& columns = {}, std::optional<std::size_t> branch = std::nullopt);
 
 }  // namespace sluice::detail

@@ -126,6 +126,8 @@ TEST_CASE("like_escape makes user text match literally") {
 }
 
 TEST_CASE("keyset pages: the first page, then the predicate past the last row, leading the WHERE") {
+    CHECK_FALSE(mysql_dialect().keyset_branches());
+    CHECK(sqlite_dialect().keyset_branches());
     using sluice::value;
     const auto by_age = spec_of(col(&User::age) >= 18, {{2, false}});
     const auto terms = keyset_terms(by_age);
@@ -138,8 +140,12 @@ TEST_CASE("keyset pages: the first page, then the predicate past the last row, l
           "SELECT `id`, `name`, `age`, `score`, `created_at`, `bio` FROM `users` WHERE `age` >= ? AND (`age` > ? OR "
           "(`age` = ? AND (`id` > ?))) AND `age` >= ? ORDER BY `age`, `id` LIMIT ?");
     CHECK(maria.params.size() == 6);
-    CHECK(render_page(sqlite_dialect(), by_age, terms, last, limit).sql ==
-          R"(SELECT "id", "name", "age", "score", "created_at", "bio" FROM "users" WHERE ("age", "id") > (?, ?) AND "age" >= ? ORDER BY "age", "id" LIMIT ?)");
+    // SQLite: one statement per branch, the most specific first; each is an exact index seek
+    // (age = ? AND rowid > ? on ix_users_age), where a single predicate would walk a run of ties.
+    CHECK(render_page(sqlite_dialect(), by_age, terms, last, limit, {}, 1).sql ==
+          R"(SELECT "id", "name", "age", "score", "created_at", "bio" FROM "users" WHERE "age" = ? AND "id" > ? AND "age" >= ? ORDER BY "age", "id" LIMIT ?)");
+    CHECK(render_page(sqlite_dialect(), by_age, terms, last, limit, {}, 0).sql ==
+          R"(SELECT "id", "name", "age", "score", "created_at", "bio" FROM "users" WHERE "age" > ? AND "age" >= ? ORDER BY "age", "id" LIMIT ?)");
 }
 
 TEST_CASE("keyset pages: descending keys follow with a descending tiebreak; NULL keys are explicit") {
