@@ -394,7 +394,7 @@ sluice::transaction session::transaction() {
     else
         impl_->run("SAVEPOINT " + savepoint_name(depth), {});
     impl_->transaction_depth = depth;
-    return sluice::transaction(*impl_, depth, impl_->generation);
+    return sluice::transaction(*impl_, impl_->alive, depth, impl_->generation);
 }
 
 bool session::is_retryable(const statement_error& e) noexcept {
@@ -417,10 +417,18 @@ std::uint64_t session::connection_id() {
 bool session::in_transaction() const noexcept { return impl_->transaction_depth > 0; }
 
 transaction::transaction(transaction&& other) noexcept
-    : impl_(std::exchange(other.impl_, nullptr)), depth_(other.depth_), generation_(other.generation_) {}
+    : impl_(std::exchange(other.impl_, nullptr)),
+      alive_(std::move(other.alive_)),
+      depth_(other.depth_),
+      generation_(other.generation_) {}
+
+detail::session_impl* transaction::live_session() noexcept {
+    if (alive_.expired()) impl_ = nullptr;
+    return impl_;
+}
 
 transaction::~transaction() {
-    if (!impl_) return;
+    if (!live_session()) return;
     try {
         rollback();
     } catch (...) {
@@ -432,6 +440,8 @@ transaction::~transaction() {
 
 void transaction::commit() {
     if (!impl_) throw error("sluice: commit() on a transaction that already ended");
+    if (!live_session())
+        throw connection_error("sluice: commit() after its session was destroyed: closing the connection rolled the transaction back");
     if (impl_->generation != generation_) {
         impl_ = nullptr;
         throw connection_error("sluice: commit() after the connection was lost: the server rolled the transaction back");
@@ -446,6 +456,7 @@ void transaction::commit() {
 
 void transaction::rollback() {
     if (!impl_) throw error("sluice: rollback() on a transaction that already ended");
+    if (!live_session()) return;  // the closed connection already rolled it back
     if (impl_->generation != generation_) {
         impl_ = nullptr;  // the lost connection took the transaction with it
         return;

@@ -34,6 +34,8 @@ public:
 
     int transaction_depth = 0;
     std::uint64_t generation = 0;  // incremented by every reconnect
+    // Transactions hold a weak reference: one that outlives its session must not touch it.
+    std::shared_ptr<const void> alive = std::make_shared<int>(0);
     retry_policy retry;
     std::function<void(const statement_event&)> observer;
     bool echo = false;

@@ -70,9 +70,12 @@ public:
 
 private:
     friend class session;
-    transaction(detail::session_impl& impl, int depth, std::uint64_t generation)
-        : impl_(&impl), depth_(depth), generation_(generation) {}
+    transaction(detail::session_impl& impl, std::weak_ptr<const void> alive, int depth, std::uint64_t generation)
+        : impl_(&impl), alive_(std::move(alive)), depth_(depth), generation_(generation) {}
+    // The session, unless it was destroyed (closing its connection ended the transaction).
+    detail::session_impl* live_session() noexcept;
     detail::session_impl* impl_;
+    std::weak_ptr<const void> alive_;  // expires with the session
     int depth_;
     std::uint64_t generation_;  // the connection it runs on; a reconnect ends it
 };

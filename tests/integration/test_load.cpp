@@ -32,7 +32,8 @@ TEST_CASE("pool: leases are exclusive, bounded, and reused") {
             left_open.emplace(d->transaction());
         }
         CHECK(pool.open_connections() == 1);
-        left_open.reset();  // its session is gone; ending it must not touch the pool
+        CHECK_THROWS_AS(left_open->commit(), sluice::connection_error);  // its session is gone
+        left_open.reset();
     }
     auto e = pool.acquire();
     CHECK_FALSE(e->in_transaction());
