@@ -23,6 +23,19 @@ struct User {
     bool operator==(const User&) const = default;
 };
 
+// The same columns in a table of its own: the write benchmarks fill and empty it without
+// touching the scan benchmark's users table.
+struct UsersCopy {
+    static constexpr std::string_view table_name = "users_copy";
+    static constexpr std::array<std::string_view, 1> indexes{"age"};
+    std::int64_t id = 0;
+    std::string name;
+    std::int32_t age = 0;
+    double score = 0;
+    sluice::datetime created_at{};
+    std::optional<std::string> bio;
+};
+
 enum class level : std::int16_t { low = -7, high = 300 };
 
 // One field of every supported type, nullable and not.

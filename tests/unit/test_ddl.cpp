@@ -36,6 +36,7 @@ TEST_CASE("schema/ holds exactly what create_table emits, per dialect") {
         check_schema<models::User>(b, dir);
         check_schema<models::AllTypes>(b, dir);
         check_schema<models::OrgMembership>(b, dir);
+        check_schema<models::UsersCopy>(b, dir);
     }
 }
 
