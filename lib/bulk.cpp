@@ -23,7 +23,8 @@ struct bulk_writer::state {
     std::vector<value_ref> params;
     std::optional<sluice::transaction> tx;
     std::vector<std::int64_t>* ids = nullptr;
-    bool consecutive_ids = true;   // one statement's generated ids are consecutive
+    bool consecutive_ids = true;   // one statement's generated ids follow each other
+    std::int64_t id_step = 1;      // MariaDB auto_increment_increment (replication setups, Galera)
 };
 
 namespace {
@@ -73,10 +74,11 @@ void collect_ids(bulk_writer::state& st, std::size_t count, const std::string& s
     }
     if (generated == count && st.consecutive_ids) {
         impl.run(sql, st.params);
-        // MariaDB reports the first id of the statement, SQLite the last rowid.
+        // MariaDB reports the first id of the statement, SQLite the last rowid; MariaDB steps by
+        // auto_increment_increment.
         const auto reported = static_cast<std::int64_t>(impl.conn().last_insert_id());
         const std::int64_t first = impl.sql().name() == "sqlite" ? reported - static_cast<std::int64_t>(count) + 1 : reported;
-        for (std::size_t r = 0; r < count; ++r) st.ids->push_back(first + static_cast<std::int64_t>(r));
+        for (std::size_t r = 0; r < count; ++r) st.ids->push_back(first + static_cast<std::int64_t>(r) * st.id_step);
         return;
     }
     // Mixed keys, or ids not guaranteed consecutive: one row per statement.
@@ -108,6 +110,8 @@ bulk_writer::bulk_writer(session& s, const table_info& t, std::size_t row_size, 
     if (st.ids && t.auto_increment && s.backend() == backend::mariadb) {
         const auto mode = s.scalar("SELECT @@innodb_autoinc_lock_mode");
         st.consecutive_ids = mode && (*mode == "0" || *mode == "1");
+        const auto step = s.scalar("SELECT @@auto_increment_increment");
+        st.id_step = step ? std::max<std::int64_t>(1, std::stoll(*step)) : 1;
     }
     st.tx.emplace(s.transaction());  // a savepoint when the caller already has a transaction
 }

@@ -400,7 +400,8 @@ sluice::transaction session::transaction() {
 bool session::is_retryable(const statement_error& e) noexcept {
     // MariaDB/MySQL: deadlock (1213, SQLSTATE 40001). SQLite: SQLITE_BUSY and its extended codes
     // (a write lock that could not be had, a stale snapshot).
-    return e.code() == 1213 || e.sql_state() == "40001" || (e.code() & 0xff) == 5;
+    if (e.sql_state().starts_with("SQLITE")) return (e.code() & 0xff) == 5;
+    return e.code() == 1213 || e.sql_state() == "40001";
 }
 
 void session::set_retry_policy(const retry_policy& policy) {

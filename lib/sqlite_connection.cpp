@@ -201,8 +201,9 @@ private:
 
     [[noreturn]] void fail(std::string_view sql) {
         const int code = sqlite3_extended_errcode(db_);
+        // SQLite has no SQLSTATE; "SQLITE<code>" keeps its codes apart from MariaDB's.
         throw statement_error("sluice: SQLite: " + std::string(sqlite3_errmsg(db_)) + " [in: " + std::string(sql) + "]",
-                              code, std::to_string(code));
+                              code, "SQLITE" + std::to_string(code));
     }
 
     sqlite3_stmt* prepare(std::string_view sql) {

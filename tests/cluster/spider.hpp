@@ -9,6 +9,7 @@
 //         ENGINE=SPIDER DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin
 //         COMMENT='wrapper "mysql", table "<table>"'
 //         PARTITION BY KEY (<key columns>) (PARTITION pt1 COMMENT = 'srv "backend1"', ...)
+//       (the model overload uses PARTITION BY HASH for a single integer key, see below).
 // Backend i (1-based) is the server "backend<i>" that scripts/cluster spider start created with
 // CREATE SERVER.
 //
@@ -28,10 +29,22 @@
 // alternate between backends), any other key by PARTITION BY KEY: KEY's hash of the BIGINT ids
 // 1..20000 put 29% on one backend and 71% on the other.
 //
-// AUTO_INCREMENT: the front end assigns the ids (spider_auto_increment_mode 0, the default: a
-// counter in the front end, seeded from the backends' MAX(id) when the table is first opened),
-// consecutive within one multi-row INSERT; the backends' own AUTO_INCREMENT is never used because
-// the front end always sends the id.
+// AUTO_INCREMENT: the front end assigns the ids, the backends' own AUTO_INCREMENT is never used
+// (the front end always sends the id). scripts/cluster starts the front end with
+// spider_auto_increment_mode=1: a counter in the front end, seeded from the backends' largest id
+// when the table is opened; ids of one multi-row INSERT are consecutive. (The default, mode 0,
+// reads "... order by id desc limit 1 for update" on every backend before each insert: correct
+// with several front ends, but concurrent writers then wait on each other's locks.)
+//
+// Other Spider behaviour sluice meets (MariaDB 10.11.19; tests/cluster/test_spider.cpp shows each):
+//   - a composite-key keyset predicate is split into two ranges and the second is sent without
+//     its bound: pages repeat and skip rows (yield_per, partitions on OrgMembership);
+//   - DELETE is pushed down whole and reports 0 affected rows (remove() says false);
+//   - FLOAT values reach the backends as to_float(<6 significant digits>);
+//   - no SAVEPOINT once a Spider table is in the transaction (nested transactions,
+//     insert_many inside a transaction);
+//   - a lock cycle across two backends is no deadlock to either: it ends as 1205 (lock wait
+//     timeout, after the backends' innodb_lock_wait_timeout) instead of 1213.
 #pragma once
 
 #include <stdexcept>

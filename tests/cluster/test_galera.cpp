@@ -146,6 +146,25 @@ TEST_CASE("galera: conflicting writes on two nodes fail certification with 1213;
         CHECK(node(3).get<User>(std::int64_t{1})->bio == "node1");
     }
 
+    SUBCASE("the loser learns at commit: certification failure") {
+        auto tx = n2.transaction();
+        n2.execute("UPDATE users SET bio = 'node2' WHERE id = 3");
+        n1.execute("UPDATE users SET bio = 'node1' WHERE id = 3");
+        int code = 0;
+        std::string message;
+        try {
+            tx.commit();
+        } catch (const sluice::statement_error& e) {
+            code = e.code();
+            message = e.what();
+        }
+        MESSAGE("node2's commit: " << (message.empty() ? "committed (no conflict seen)" : message));
+        CHECK(code == 1213);
+        CHECK(node(3).get<User>(std::int64_t{3})->bio == "node1");
+        // The session is usable afterwards.
+        CHECK(n2.query<User>().count() == 10);
+    }
+
     SUBCASE("retry_transaction runs the function again and commits") {
         int attempts = 0;
         n2.retry_transaction(

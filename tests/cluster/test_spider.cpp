@@ -9,6 +9,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "../oracle.hpp"
 #include "cluster.hpp"
@@ -383,6 +384,112 @@ TEST_CASE("spider: range sharding puts each key range on its backend") {
     front.insert(extra);
     CHECK(extra.id == 2001);
     CHECK(b2.get<User>(extra.id).has_value());
+}
+
+TEST_CASE("spider: concurrent inserts through the front end get distinct ids") {
+    auto front = fresh_front();
+    sluice::pool pool(cluster::url(0), 4);
+    std::mutex m;
+    std::vector<std::int64_t> ids;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            auto db = pool.acquire();
+            for (User u : oracle::random_users(250, static_cast<unsigned>(100 + t))) {
+                db->insert(u);
+                std::lock_guard lock(m);
+                ids.push_back(u.id);
+            }
+        });
+    for (auto& th : threads) th.join();
+    CHECK(ids.size() == 1000);
+    CHECK(std::set<std::int64_t>(ids.begin(), ids.end()).size() == 1000);
+    CHECK(front.query<User>().count() == 1000);
+}
+
+TEST_CASE("spider: no savepoints, so no nested transactions and no insert_many inside a transaction") {
+    auto front = fresh_front();
+    auto tx = front.transaction();
+    User first = oracle::random_users(1, 2)[0];
+    front.insert(first);  // once a Spider table is part of the transaction, SAVEPOINT is refused
+    CHECK_THROWS_WITH_AS(front.insert_many(oracle::random_users(5, 3)), doctest::Contains("doesn't support SAVEPOINT"),
+                         sluice::statement_error);
+    CHECK_THROWS_WITH_AS((void)front.transaction(), doctest::Contains("doesn't support SAVEPOINT"), sluice::statement_error);
+    tx.rollback();
+    CHECK(front.query<User>().count() == 0);
+    // Outside a transaction insert_many has its own, and a failing chunk still rolls back the call.
+    CHECK(front.insert_many(oracle::random_users(5, 3)) == 5);
+}
+
+// MariaDB 10.11 Spider bugs that sluice users meet. may_fail: reported, not failing the suite;
+// each passes once Spider is fixed (or sluice works around it).
+TEST_CASE("spider (MariaDB bug): a composite-key keyset page is a two-range read that repeats rows" * doctest::may_fail()) {
+    using models::OrgMembership;
+    auto front = cluster::connect(0);
+    cluster::create_spider_table<OrgMembership>(front, cluster::backend_urls());
+    std::vector<OrgMembership> rows;
+    for (std::int64_t org = 1; org <= 6; ++org)
+        for (std::int64_t user = 1; user <= 7; ++user) rows.push_back({org, user * 10, "member", std::nullopt});
+    front.insert_many(rows);
+    // sluice's keyset predicate `org_id >= 2 AND (org_id > 2 OR (org_id = 2 AND user_id > 30))`
+    // becomes the ranges (2,30)..(2,+inf) and (3,-inf)..; Spider sends the second one without its
+    // bound (`where <the whole predicate> order by ... limit 5` again), so the page repeats (2,40)
+    // and skips (2,50)..(2,70). The row constructor `(org_id, user_id) > (2, 30)` is pushed as is
+    // and is right.
+    const auto expanded = front.rows(
+        "SELECT org_id, user_id FROM org_membership WHERE org_id >= 2 AND (org_id > 2 OR (org_id = 2 AND user_id > 30)) "
+        "ORDER BY org_id, user_id LIMIT 5");
+    const auto row_constructor =
+        front.rows("SELECT org_id, user_id FROM org_membership WHERE (org_id, user_id) > (2, 30) ORDER BY org_id, user_id LIMIT 5");
+    std::string got;
+    for (const auto& r : expanded) got += *r[0] + "/" + *r[1] + " ";
+    MESSAGE("expanded keyset page: " << got);
+    CHECK(row_constructor.size() == 5);
+    CHECK(*row_constructor[0][1] == "40");
+    CHECK(*row_constructor[4][0] == "3");
+    CHECK(expanded == row_constructor);
+    std::vector<OrgMembership> scanned;
+    for (const OrgMembership& m : front.query<OrgMembership>().yield_per(5)) scanned.push_back(m);
+    CHECK(scanned == rows);
+    std::size_t parts_total = 0;
+    for (const auto& part : front.query<OrgMembership>().partitions(4)) parts_total += part.all().size();
+    CHECK(parts_total == rows.size());
+}
+
+TEST_CASE("spider (MariaDB bug): DELETE through the front end reports 0 affected rows" * doctest::may_fail()) {
+    auto front = fresh_front();
+    std::vector<User> users = oracle::random_users(10, 5);
+    for (std::size_t i = 0; i < users.size(); ++i) users[i].id = static_cast<std::int64_t>(i + 1);
+    front.insert_many(users);
+    // The rows go (Spider_direct_delete counts a pushed-down DELETE) but the count is 0, so
+    // remove() says false, query.remove() and remove_in_batches() return 0.
+    const bool removed = front.remove(users[0]);
+    const std::uint64_t removed_rows = front.query<User>().where(col(&User::id) <= 5).remove();
+    const std::uint64_t updated_rows = front.query<User>().where(col(&User::id) > 5).update(sluice::set(&User::bio, "u"));
+    MESSAGE("remove(): " << removed << ", remove() of 4 rows: " << removed_rows << ", update() of 5 rows: " << updated_rows);
+    CHECK(front.query<User>().count() == 5);  // the deletes did happen
+    CHECK(updated_rows == 5);                 // UPDATE counts are right
+    CHECK(removed);
+    CHECK(removed_rows == 4);
+}
+
+TEST_CASE("spider (MariaDB limitation): FLOAT values cross to the backends with 6 significant digits" * doctest::may_fail()) {
+    using models::AllTypes;
+    auto front = cluster::connect(0);
+    cluster::create_spider_table<AllTypes>(front, cluster::backend_urls());
+    // Spider writes a FLOAT as to_float(<%g literal>), a function scripts/cluster defines on the
+    // backends; 16777217 and 1.0000001 do not survive that.
+    AllTypes row{};
+    row.f32 = 1.0000001f;
+    row.f64 = 1.0000000000000002;
+    row.at = support::at(2024, 1, 1);
+    row.day = std::chrono::year{2024} / 1 / 1;
+    front.insert(row);
+    const auto back = front.get<AllTypes>(row.id);
+    REQUIRE(back);
+    MESSAGE("FLOAT 1.0000001 came back as " << back->f32 << ", DOUBLE 1.0000000000000002 as " << back->f64);
+    CHECK(back->f64 == row.f64);
+    CHECK(back->f32 == row.f32);
 }
 
 }  // TEST_SUITE("spider")

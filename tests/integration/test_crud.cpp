@@ -79,7 +79,7 @@ TEST_CASE("insert assigns the auto-increment key and get reads the row back") {
     db.insert(a);
     db.insert(b);
     CHECK(a.id > 0);
-    CHECK(b.id == a.id + 1);
+    CHECK(b.id > a.id);  // not a.id + 1: replication setups step by auto_increment_increment
     CHECK(db.get<User>(a.id) == a);
     CHECK(db.get<User>(b.id) == b);
     CHECK_FALSE(db.get<User>(b.id + 100).has_value());

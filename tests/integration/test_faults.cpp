@@ -152,7 +152,7 @@ TEST_CASE("KILL QUERY, lock wait timeouts and deadlocks are errors, never an ear
     auto db = seeded(3000);
     auto control = support::connect();
     // KILL QUERY while a page is being produced: SLEEP() in the filter makes the SELECT slow.
-    std::thread killer([&] {
+    std::jthread killer([&] {
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
         control.execute("KILL QUERY " + std::to_string(db.connection_id()));
     });
@@ -169,7 +169,7 @@ TEST_CASE("KILL QUERY, lock wait timeouts and deadlocks are errors, never an ear
     // Whether the kill hit the page or the connection sat idle: no silent short scan.
     CHECK((seen == 3000 || seen == 0));
     // A killed statement that is reading rows is an error (ER_QUERY_INTERRUPTED), not a short result.
-    std::thread k2([&] {
+    std::jthread k2([&] {
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
         control.execute("KILL QUERY " + std::to_string(db.connection_id()));
     });
@@ -201,7 +201,7 @@ TEST_CASE("retry_transaction reruns the whole function on a deadlock, and only t
     const auto ids = all_ids(db);
     auto other = support::connect();
     int attempts = 0;
-    std::thread rival([&] {
+    std::jthread rival([&] {  // joins on every path, exceptions included
         auto tx = other.transaction();
         // The rival changes more rows, so InnoDB picks our lighter transaction as the victim.
         for (std::size_t i = 1; i < ids.size(); ++i) other.execute("UPDATE users SET age = 1 WHERE id = ?", ids[i]);

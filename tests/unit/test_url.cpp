@@ -58,3 +58,13 @@ TEST_CASE("bad URLs throw connection_error without the password") {
         }
     }
 }
+
+TEST_CASE("is_retryable: deadlocks and SQLite busy errors, and nothing that merely shares a number") {
+    using sluice::statement_error;
+    CHECK(sluice::session::is_retryable(statement_error("deadlock", 1213, "40001")));
+    CHECK(sluice::session::is_retryable(statement_error("busy", 5, "SQLITE5")));
+    CHECK(sluice::session::is_retryable(statement_error("busy snapshot", 517, "SQLITE517")));
+    CHECK_FALSE(sluice::session::is_retryable(statement_error("form not found", 1029, "HY000")));  // 1029 & 0xff == 5
+    CHECK_FALSE(sluice::session::is_retryable(statement_error("duplicate", 1062, "23000")));
+    CHECK_FALSE(sluice::session::is_retryable(statement_error("constraint", 19, "SQLITE19")));
+}

@@ -19,7 +19,8 @@ struct bulk_options {
     // When set, receives each inserted row's primary key, in input order: the generated key for
     // rows whose auto-increment key was 0, the given key otherwise. Generated keys come from the
     // statement's first (MariaDB) or last (SQLite) id, which is exact because one multi-row INSERT
-    // gets consecutive ids (SQLite: under the write lock; MariaDB: innodb_autoinc_lock_mode 0 or 1).
+    // gets evenly spaced ids (SQLite: consecutive, under the write lock; MariaDB: innodb_autoinc_lock_mode
+    // 0 or 1, spaced by auto_increment_increment).
     // Where that is not guaranteed (lock mode 2, or a chunk mixing given and generated keys),
     // those rows are inserted one statement each.
     std::vector<std::int64_t>* ids = nullptr;
