@@ -471,8 +471,8 @@ backend_report run_backend(const std::string& key, const options& o, const std::
         rss_line("yield_per", "raw_stream", "raw single SELECT");
     }
 
-    // Page latency.
-    if (o.latency) {
+    // Page latency: a failure here (a server restarted under us, say) keeps the scan results.
+    if (o.latency) try {
         std::fprintf(stderr, "  page latency, order_by(age)\n");
         const std::size_t pages = static_cast<std::size_t>((o.rows + page_rows - 1) / page_rows);
         latency_plan plan;
@@ -578,6 +578,10 @@ backend_report run_backend(const std::string& key, const options& o, const std::
             md << " (gnuplot not on PATH: no plot)";
         }
         md << ".\n";
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "  page latency failed: %s\n", e.what());
+        md << "\nPage latency failed: " << e.what() << "\n";
+        rep.ok = false;
     }
     rep.markdown = md.str();
     return rep;
