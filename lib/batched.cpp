@@ -14,41 +14,15 @@
 namespace sluice::detail {
 namespace {
 
-// "key >= first AND key <= last" for a (possibly composite) primary key, lexicographically,
-// with redundant leading bounds so MariaDB uses a range on the key's first column.
-void render_key_range(const dialect& d, const table_info& t, const std::vector<value>& first,
-                      const std::vector<value>& last, rendered& out) {
-    const auto& key = t.primary_key;
-    auto name = [&](std::size_t i) { return d.quote(t.columns[key[i]].name); };
-    if (key.size() == 1) {
-        out.sql += name(0) + " BETWEEN ? AND ?";
-        out.params.push_back(as_ref(first[0]));
-        out.params.push_back(as_ref(last[0]));
-        return;
+// "key >= first AND key <= last" for a (possibly composite) primary key, lexicographically.
+expr_node key_range(const table_info& t, const std::vector<value>& first, const std::vector<value>& last) {
+    expr_node lower{expr_op::tuple_ge, no_column, no_column, {}, {}};
+    expr_node upper{expr_op::tuple_le, no_column, no_column, {}, {}};
+    for (std::size_t i = 0; i < t.primary_key.size(); ++i) {
+        lower.children.push_back(expr_node{expr_op::eq, t.primary_key[i], no_column, {first.at(i)}, {}});
+        upper.children.push_back(expr_node{expr_op::eq, t.primary_key[i], no_column, {last.at(i)}, {}});
     }
-    auto bound = [&](const std::vector<value>& v, const char* strict, const char* inclusive) {
-        // k0 <strict> ? OR (k0 = ? AND (k1 <strict> ? OR (k1 = ? AND k2 <inclusive> ?)))
-        std::string closing;
-        out.sql += '(';
-        for (std::size_t i = 0; i < key.size(); ++i) {
-            if (i + 1 == key.size()) {
-                out.sql += name(i) + " " + inclusive + " ?";
-                out.params.push_back(as_ref(v[i]));
-                break;
-            }
-            out.sql += name(i) + " " + strict + " ? OR (" + name(i) + " = ? AND ";
-            out.params.push_back(as_ref(v[i]));
-            out.params.push_back(as_ref(v[i]));
-            closing += ')';
-        }
-        out.sql += closing + ')';
-    };
-    out.sql += name(0) + " BETWEEN ? AND ? AND ";
-    out.params.push_back(as_ref(first[0]));
-    out.params.push_back(as_ref(last[0]));
-    bound(first, ">", ">=");
-    out.sql += " AND ";
-    bound(last, "<", "<=");
+    return expr_node{expr_op::all_of, no_column, no_column, {}, {std::move(lower), std::move(upper)}};
 }
 
 std::string describe_key(const table_info& t, const std::vector<value>& key) {
@@ -76,7 +50,7 @@ std::uint64_t run_in_batches(session& s, const query_spec& q, std::size_t batch_
                         ": the walk is ordered by it");
 
     session_impl& impl = s.impl();
-    const dialect& d = impl.sql();
+    const dialect& d = impl.sql_for(t);
     query_spec walk = q;
     walk.order.clear();
     walk.resume.reset();
@@ -121,10 +95,11 @@ std::uint64_t run_in_batches(session& s, const query_spec& q, std::size_t batch_
                 // The mutation, by key range, with the filters applied again: a row changed since the
                 // key read so that it no longer matches is left alone.
                 rendered range;
-                render_key_range(d, t, first_key, last_key, range);
+                const expr_node bounds = key_range(t, first_key, last_key);
+                render_expr(d, t, bounds, range);
                 rendered stmt;
                 if (sets.empty()) {
-                    stmt.sql = "DELETE FROM " + d.quote(t.name);
+                    stmt.sql = d.delete_from(t.name);
                 } else {
                     stmt.sql = "UPDATE " + d.quote(t.name) + " SET ";
                     for (std::size_t i = 0; i < sets.size(); ++i) {

@@ -144,6 +144,11 @@ void bulk_writer::write(const void* rows, std::size_t count) {
     }
     const bool with_key = true;
     const std::string sql = st.upsert ? render_upsert(impl.sql(), t, with_key, count) : render_insert(impl.sql(), t, with_key, count);
+    // What a failure undoes: this call, or with a flat nested transaction the caller's whole one.
+    const std::string undone = st.tx && st.tx->flat()
+                                   ? "nothing of this call was written, and the enclosing transaction is rolled back with it "
+                                     "(the server refused a SAVEPOINT to undo the call alone)"
+                                   : "nothing of this call was written";
     try {
         if (!st.ids) {
             impl.run(sql, st.params);
@@ -155,15 +160,16 @@ void bulk_writer::write(const void* rows, std::size_t count) {
         const column_info& c = t.columns[st.columns[m.index % st.columns.size()]];
         throw conversion_error("sluice: " + std::string(t.name) + "." + std::string(c.name) + " (" +
                                std::string(to_string(c.kind)) + "), row " + std::to_string(st.written + row) +
-                               " of the input: " + m.what + "; nothing of this call was written");
+                               " of the input: " + m.what + "; " + undone);
     } catch (const statement_error& e) {
-        // Find the first failing row of the chunk, one row at a time inside a savepoint, so
-        // the message names it; then the whole call rolls back.
+        // Find the first failing row of the chunk, one row at a time, so the message names it;
+        // then the whole call rolls back.
         std::string detail = e.what();
         std::size_t failing = count;
         const std::string one = st.upsert ? render_upsert(impl.sql(), t, with_key, 1) : render_insert(impl.sql(), t, with_key, 1);
+        // No savepoint is needed around the probe: the call's own transaction (or savepoint) is
+        // rolled back after it, taking the probe's rows along.
         try {
-            auto probe = st.owner->transaction();
             for (std::size_t r = 0; r < count && failing == count; ++r) {
                 try {
                     impl.run(one, std::span<const value_ref>(st.params).subspan(r * st.columns.size(), st.columns.size()));
@@ -172,14 +178,13 @@ void bulk_writer::write(const void* rows, std::size_t count) {
                     detail = single.what();
                 }
             }
-            probe.rollback();
         } catch (const error&) {
             // The probe is best effort (a lost connection, an aborted transaction): report the chunk.
         }
         const std::string where = failing < count ? "row " + std::to_string(st.written + failing) + " of the input"
                                                   : "rows " + std::to_string(st.written) + "-" + std::to_string(st.written + count - 1) + " of the input";
         throw statement_error("sluice: " + std::string(t.name) + ": " + (st.upsert ? "upsert_many" : "insert_many") + " failed at " +
-                                  where + "; nothing of this call was written: " + detail,
+                                  where + "; " + undone + ": " + detail,
                               e.code(), e.sql_state());
     }
     st.written += count;

@@ -81,8 +81,8 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
     if (st.spec.limit) request = std::min<std::uint64_t>(request, *st.spec.limit - st.rows_read);
 
     session_impl& impl = st.connection();
-    const dialect& d = impl.sql();
     const table_info& t = *st.spec.table;
+    const dialect& d = impl.sql_for(t);
     // Branch by branch where the dialect seeks best that way, most specific branch first, until
     // the page is full; else one statement.
     const bool branches = d.keyset_branches() && !st.last_key.empty() && st.terms.size() > 1;

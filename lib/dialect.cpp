@@ -91,7 +91,7 @@ public:
     std::string_view like_escape_clause() const noexcept override { return " ESCAPE '\\'"; }
 };
 
-class mysql_dialect_impl final : public dialect {
+class mysql_dialect_impl : public dialect {
 public:
     std::string_view name() const noexcept override { return "mariadb"; }
     std::string quote(std::string_view identifier) const override { return quote_identifier(identifier, '`'); }
@@ -164,7 +164,24 @@ public:
     std::string_view like_escape_clause() const noexcept override { return " ESCAPE '\\\\'"; }
 };
 
+class spider_dialect_impl final : public mysql_dialect_impl {
+public:
+    // Each branch (a = ? AND b > ?, then a > ?) is one range; the single-statement form is two,
+    // and Spider 10.11 sends the second to the backends without its bound (pages repeat rows).
+    bool keyset_branches() const noexcept override { return true; }
+    bool row_value_bounds() const noexcept override { return true; }
+    std::string delete_from(std::string_view table) const override {
+        const std::string name = quote(table);
+        return "DELETE " + name + " FROM " + name;
+    }
+};
+
 }  // namespace
+
+const dialect& spider_dialect() noexcept {
+    static const spider_dialect_impl instance;
+    return instance;
+}
 
 const dialect& sqlite_dialect() noexcept {
     static const sqlite_dialect_impl instance;

@@ -33,12 +33,24 @@ public:
     //        (SQLite seeks an index's implicit rowid only under an equality prefix, so the
     //        single-statement forms, row values included, walk a whole run of equal a values).
     virtual bool keyset_branches() const noexcept = 0;
+    // How a bound on a tuple of key columns, (a, b) > (x, y), is written:
+    // false: c0 >= ? AND (a > ? OR (a = ? AND b > ?)), the expanded form;
+    // true:  a >= ? AND (a, b) > (?, ?), a row constructor behind a leading bound (Spider: the
+    //        expanded form is a multi-range read, which its 10.11 release gets wrong).
+    virtual bool row_value_bounds() const noexcept { return false; }
+    // "DELETE FROM <table>", the head of every DELETE. Spider's direct (pushed-down) DELETE
+    // reports 0 affected rows; the multi-table form is never pushed down, and counts.
+    virtual std::string delete_from(std::string_view table) const { return "DELETE FROM " + quote(table); }
     // " ESCAPE '\'" spelled so that the backend reads one backslash.
     virtual std::string_view like_escape_clause() const noexcept = 0;
 };
 
 const dialect& sqlite_dialect() noexcept;
 const dialect& mysql_dialect() noexcept;
+// MariaDB statements on a table of the SPIDER engine (a sharded table behind a front end):
+// keyset pages branch by branch and key bounds as row constructors, so that every read the
+// front end sends to a backend is a single index range; DELETE with a LIMIT.
+const dialect& spider_dialect() noexcept;
 
 // Quotes with `quote_char`, after validating the identifier.
 std::string quote_identifier(std::string_view identifier, char quote_char);

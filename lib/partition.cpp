@@ -10,22 +10,13 @@
 namespace sluice::detail {
 namespace {
 
-expr_node compare(std::size_t column, expr_op op, const value& v) { return expr_node{op, column, no_column, {v}, {}}; }
-
-// Lexicographic "key > v" (strict) or "key <= v" over the primary key columns, with a
-// redundant bound on the first column so MariaDB can use a range on it.
+// The primary key after v (strictly) or through v (inclusively), lexicographically; rendered
+// per dialect (see dialect::row_value_bounds).
 expr_node key_bound(const table_info& t, const std::vector<value>& v, bool lower) {
-    const auto& key = t.primary_key;
-    const expr_op strict = lower ? expr_op::gt : expr_op::lt;
-    const expr_op last_op = lower ? expr_op::gt : expr_op::le;
-    expr_node tail = compare(key.back(), last_op, v.back());
-    for (std::size_t i = key.size() - 1; i-- > 0;) {
-        expr_node equal_then{expr_op::all_of, no_column, no_column, {}, {compare(key[i], expr_op::eq, v[i]), std::move(tail)}};
-        tail = expr_node{expr_op::any_of, no_column, no_column, {}, {compare(key[i], strict, v[i]), std::move(equal_then)}};
-    }
-    if (key.size() == 1) return tail;
-    return expr_node{expr_op::all_of, no_column, no_column, {},
-                     {compare(key.front(), lower ? expr_op::ge : expr_op::le, v.front()), std::move(tail)}};
+    expr_node bound{lower ? expr_op::tuple_gt : expr_op::tuple_le, no_column, no_column, {}, {}};
+    for (std::size_t i = 0; i < t.primary_key.size(); ++i)
+        bound.children.push_back(expr_node{expr_op::eq, t.primary_key[i], no_column, {v.at(i)}, {}});
+    return bound;
 }
 
 }  // namespace
@@ -38,7 +29,7 @@ std::vector<query_spec> partition_specs(session& s, const query_spec& q, std::si
     if (q.resume) throw error(context + "partition the query first, then resume each part from its own token");
 
     session_impl& impl = s.impl();
-    const dialect& d = impl.sql();
+    const dialect& d = impl.sql_for(t);
     const std::uint64_t total = run_count(s, q);
 
     // Boundary i is the key of the row at position i*total/k in key order: k-1 probes down the

@@ -39,7 +39,7 @@ void run_select(session& s, const query_spec& q, const std::vector<std::size_t>&
     session_impl& impl = s.impl();
     std::vector<std::uint64_t> limits;
     limits.reserve(2);  // params point into it
-    const rendered r = render_select(impl.sql(), q, columns, limits);
+    const rendered r = render_select(impl.sql_for(*q.table), q, columns, limits);
     run_checked(impl, *q.table, r, [&](row_reader& row) { sink(row); });
 }
 
@@ -47,7 +47,7 @@ std::uint64_t run_count(session& s, const query_spec& q) {
     session_impl& impl = s.impl();
     std::vector<std::uint64_t> limits;
     limits.reserve(2);
-    const rendered r = render_count(impl.sql(), q, limits);
+    const rendered r = render_count(impl.sql_for(*q.table), q, limits);
     std::uint64_t count = 0;
     run_checked(impl, *q.table, r, [&](row_reader& row) { count = row.get_uint64(0); });
     return count;
@@ -67,14 +67,14 @@ bool run_exists(session& s, const query_spec& q) {
 std::uint64_t run_update(session& s, const query_spec& q, const std::vector<std::pair<std::size_t, value>>& sets) {
     require_unlimited(q, "update");
     session_impl& impl = s.impl();
-    const rendered r = render_update(impl.sql(), q, sets);
+    const rendered r = render_update(impl.sql_for(*q.table), q, sets);
     return run_checked(impl, *q.table, r, [](row_reader&) {}, &sets);
 }
 
 std::uint64_t run_remove(session& s, const query_spec& q) {
     require_unlimited(q, "remove");
     session_impl& impl = s.impl();
-    const rendered r = render_delete(impl.sql(), q);
+    const rendered r = render_delete(impl.sql_for(*q.table), q);
     return run_checked(impl, *q.table, r, [](row_reader&) {});
 }
 

@@ -84,7 +84,7 @@ std::string render_update_by_key(const dialect& d, const table_info& t) {
 }
 
 std::string render_delete_by_key(const dialect& d, const table_info& t) {
-    return "DELETE FROM " + d.quote(t.name) + " WHERE " + render_key_match(d, t);
+    return d.delete_from(t.name) + " WHERE " + render_key_match(d, t);
 }
 
 }  // namespace sluice::detail

@@ -19,7 +19,59 @@ const char* comparison(expr_op op) {
     }
 }
 
-bool is_compound(const expr_node& n) { return n.op == expr_op::all_of || n.op == expr_op::any_of; }
+bool is_compound(const expr_node& n) {
+    const bool multi_column_tuple = n.op >= expr_op::tuple_gt && n.op <= expr_op::tuple_le && n.children.size() > 1;
+    return n.op == expr_op::all_of || n.op == expr_op::any_of || multi_column_tuple;
+}
+
+// (c0, c1, ...) <op> (v0, v1, ...), with a redundant bound on c0 first so that both backends
+// read one index range on it.
+void render_tuple_bound(const dialect& d, const table_info& t, const expr_node& n, rendered& out) {
+    const bool after = n.op == expr_op::tuple_gt || n.op == expr_op::tuple_ge;
+    const bool inclusive = n.op == expr_op::tuple_ge || n.op == expr_op::tuple_le;
+    const std::string strict = after ? " > " : " < ";
+    const std::string last_op = inclusive ? (after ? " >= " : " <= ") : strict;
+    const auto& parts = n.children;
+    if (parts.empty()) throw error("sluice: internal error: an empty tuple comparison");
+    auto name = [&](std::size_t i) { return d.quote(t.columns.at(parts[i].column).name); };
+    auto bind = [&](std::size_t i) { out.params.push_back(as_ref(parts[i].values.at(0))); };
+    if (parts.size() == 1) {
+        out.sql += name(0) + last_op + "?";
+        bind(0);
+        return;
+    }
+    out.sql += name(0) + (after ? " >= ?" : " <= ?") + " AND ";
+    bind(0);
+    if (d.row_value_bounds()) {
+        std::string names, marks;
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            names += (i ? ", " : "") + name(i);
+            marks += i ? ", ?" : "?";
+            bind(i);
+        }
+        out.sql += "(" + names + ")" + last_op + "(" + marks + ")";
+        return;
+    }
+    // (c0 > ? OR (c0 = ? AND (c1 > ? OR (c1 = ? AND c2 >= ?))))
+    std::string closing;
+    out.sql += '(';
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i + 1 == parts.size()) {
+            out.sql += name(i) + last_op + "?";
+            bind(i);
+            break;
+        }
+        out.sql += name(i) + strict + "? OR (" + name(i) + " = ? AND ";
+        bind(i);
+        bind(i);
+        if (i + 2 < parts.size()) {
+            out.sql += '(';
+            closing += ')';
+        }
+        closing += ')';
+    }
+    out.sql += closing + ')';
+}
 
 void render_child(const dialect& d, const table_info& t, const expr_node& n, rendered& out) {
     if (is_compound(n)) out.sql += '(';
@@ -76,6 +128,9 @@ void render_expr(const dialect& d, const table_info& t, const expr_node& n, rend
     case expr_op::is_null: out.sql += column_name(n.column) + " IS NULL"; return;
     case expr_op::is_not_null: out.sql += column_name(n.column) + " IS NOT NULL"; return;
     case expr_op::always_false: out.sql += "1 = 0"; return;
+    case expr_op::tuple_gt: case expr_op::tuple_ge: case expr_op::tuple_lt: case expr_op::tuple_le:
+        render_tuple_bound(d, t, n, out);
+        return;
     case expr_op::negate:
         out.sql += "NOT (";
         render_expr(d, t, n.children.at(0), out);
@@ -188,7 +243,7 @@ rendered render_update(const dialect& d, const query_spec& q, const std::vector<
 
 rendered render_delete(const dialect& d, const query_spec& q) {
     rendered out;
-    out.sql = "DELETE FROM " + d.quote(q.table->name);
+    out.sql = d.delete_from(q.table->name);
     render_where(d, q, out);
     return out;
 }

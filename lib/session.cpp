@@ -21,6 +21,7 @@ void session_impl::reconnect() {
     conn_ = target_.backend == backend_kind::sqlite ? open_sqlite(target_) : open_mysql(target_);
     lost_ = false;
     ++generation;
+    ended_by_nested_rollback = false;
     transaction_depth = 0;
 }
 
@@ -83,15 +84,39 @@ std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref>
     return run(sql, params, [](row_reader&) {});
 }
 
-std::uint64_t session_impl::guarded_run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) {
+namespace {
+std::string lowercase(std::string_view s);
+}  // namespace
+
+const dialect& session_impl::sql_for(const table_info& t) {
+    if (target_.backend == backend_kind::sqlite) return sqlite_dialect();
+    auto known = spider_tables_.find(t.name);
+    if (known == spider_tables_.end()) {
+        std::optional<bool> spider;  // empty: no such table (yet); asked again next time
+        const value_ref name{t.name};
+        with_retries([&] {
+            if (lost_ || !conn_) reconnect();
+            guarded_run("SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+                        std::span(&name, 1), [&](row_reader& row) {
+                            spider = !row.is_null(0) && lowercase(row.get_text(0)) == "spider";
+                        }, false);
+        }, [] { return std::string(); });
+        if (!spider) return mysql_dialect();
+        known = spider_tables_.emplace(std::string(t.name), *spider).first;
+    }
+    return known->second ? spider_dialect() : mysql_dialect();
+}
+
+std::uint64_t session_impl::guarded_run(std::string_view sql, std::span<const value_ref> params, row_callback on_row, bool hooked) {
     try {
-        if (before_statement) before_statement(statements, sql);
+        if (hooked && before_statement) before_statement(statements, sql);
         return conn_->run(sql, params, on_row);
     } catch (const connection_error&) {
         lost_ = true;
         if (transaction_depth > 0) {
             transaction_depth = 0;
             ++generation;  // open transaction guards are now stale
+            ended_by_nested_rollback = false;
         }
         throw;
     }
@@ -220,10 +245,14 @@ std::vector<std::string> session::create_table_sql(const table_info& t) const {
 }
 
 void session::create_table(const table_info& t) {
+    impl_->forget_table_engines();
     for (const std::string& sql : create_table_sql(t)) impl_->run(sql, {});
 }
 
-void session::drop_table(const table_info& t) { impl_->run(detail::render_drop_table(impl_->sql(), t), {}); }
+void session::drop_table(const table_info& t) {
+    impl_->forget_table_engines();
+    impl_->run(detail::render_drop_table(impl_->sql(), t), {});
+}
 
 void session::verify(const table_info& t) {
     struct live_column {
@@ -320,7 +349,7 @@ void session::update(const table_info& t, const void* obj) {
 bool session::remove(const table_info& t, const void* obj) {
     std::vector<value_ref> params;
     for (std::size_t k : t.primary_key) params.push_back(field_ref(t.columns[k], obj));
-    return detail::run_write(*impl_, t, detail::render_delete_by_key(impl_->sql(), t), params, t.primary_key) > 0;
+    return detail::run_write(*impl_, t, detail::render_delete_by_key(impl_->sql_for(t), t), params, t.primary_key) > 0;
 }
 
 void session::upsert(const table_info& t, void* obj) {
@@ -336,7 +365,18 @@ void session::upsert(const table_info& t, void* obj) {
     if (!with_key) detail::write_back_key(t, obj, impl_->conn().last_insert_id());
 }
 
+namespace {
+// CREATE, DROP, ALTER or RENAME: a statement that may change which engine a table has.
+bool may_change_tables(std::string_view sql) {
+    const std::size_t start = sql.find_first_not_of(" \t\r\n(");
+    if (start == std::string_view::npos) return false;
+    const std::string word = detail::lowercase(sql.substr(start, 6));
+    return word.starts_with("create") || word.starts_with("drop") || word.starts_with("alter") || word.starts_with("rename");
+}
+}  // namespace
+
 std::uint64_t session::execute(std::string_view sql, std::span<const value_ref> values) {
+    if (may_change_tables(sql)) impl_->forget_table_engines();
     try {
         return impl_->run(sql, values);
     } catch (const detail::bind_mismatch& m) {
@@ -387,21 +427,31 @@ namespace {
 std::string savepoint_name(int depth) { return "sluice_sp_" + std::to_string(depth); }
 }  // namespace
 
+// ER_CHECK_NOT_IMPLEMENTED: "The storage engine for the table doesn't support SAVEPOINT".
+constexpr int savepoint_not_supported = 1178;
+
 sluice::transaction session::transaction() {
     const int depth = impl_->transaction_depth + 1;
-    if (depth == 1)
+    bool flat = false;
+    if (depth == 1) {
         impl_->run(backend() == backend::sqlite ? "BEGIN IMMEDIATE" : "START TRANSACTION", {});
-    else
-        impl_->run("SAVEPOINT " + savepoint_name(depth), {});
+    } else {
+        try {
+            impl_->run("SAVEPOINT " + savepoint_name(depth), {});
+        } catch (const statement_error& e) {
+            if (e.code() != savepoint_not_supported) throw;
+            flat = true;
+        }
+    }
     impl_->transaction_depth = depth;
-    return sluice::transaction(*impl_, impl_->alive, depth, impl_->generation);
+    return sluice::transaction(*impl_, impl_->alive, depth, impl_->generation, flat);
 }
 
 bool session::is_retryable(const statement_error& e) noexcept {
     // MariaDB/MySQL: deadlock (1213, SQLSTATE 40001). SQLite: SQLITE_BUSY and its extended codes
     // (a write lock that could not be had, a stale snapshot).
     if (e.sql_state().starts_with("SQLITE")) return (e.code() & 0xff) == 5;
-    return e.code() == 1213 || e.sql_state() == "40001";
+    return e.code() == 1213 || e.code() == 1205 || e.sql_state() == "40001";
 }
 
 void session::set_retry_policy(const retry_policy& policy) {
@@ -421,7 +471,8 @@ transaction::transaction(transaction&& other) noexcept
     : impl_(std::exchange(other.impl_, nullptr)),
       alive_(std::move(other.alive_)),
       depth_(other.depth_),
-      generation_(other.generation_) {}
+      generation_(other.generation_),
+      flat_(other.flat_) {}
 
 detail::session_impl* transaction::live_session() noexcept {
     if (alive_.expired()) impl_ = nullptr;
@@ -444,7 +495,11 @@ void transaction::commit() {
     if (!live_session())
         throw connection_error("sluice: commit() after its session was destroyed: closing the connection rolled the transaction back");
     if (impl_->generation != generation_) {
+        const bool by_nested = impl_->ended_by_nested_rollback;
         impl_ = nullptr;
+        if (by_nested)
+            throw error("sluice: commit() of a transaction that a nested transaction rolled back: the server refused "
+                        "SAVEPOINT (a SPIDER table is part of it), so the nested rollback ended the whole transaction");
         throw connection_error("sluice: commit() after the connection was lost: the server rolled the transaction back");
     }
     if (impl_->transaction_depth != depth_)
@@ -452,7 +507,7 @@ void transaction::commit() {
     detail::session_impl* s = std::exchange(impl_, nullptr);
     s->transaction_depth = depth_ - 1;
     if (depth_ == 1) s->run("COMMIT", {});
-    else s->run("RELEASE SAVEPOINT " + savepoint_name(depth_), {});
+    else if (!flat_) s->run("RELEASE SAVEPOINT " + savepoint_name(depth_), {});
 }
 
 void transaction::rollback() {
@@ -467,6 +522,12 @@ void transaction::rollback() {
     detail::session_impl* s = std::exchange(impl_, nullptr);
     s->transaction_depth = depth_ - 1;
     if (depth_ == 1) {
+        s->run("ROLLBACK", {});
+    } else if (flat_) {
+        // No savepoint to return to: the whole transaction goes, and the outer guards learn it.
+        s->transaction_depth = 0;
+        ++s->generation;
+        s->ended_by_nested_rollback = true;
         s->run("ROLLBACK", {});
     } else {
         s->run("ROLLBACK TO SAVEPOINT " + savepoint_name(depth_), {});

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <map>
 #include <string>
 
 #include <sluice/session.hpp>
@@ -18,6 +19,11 @@ public:
     explicit session_impl(connection_target target);
 
     const dialect& sql() const noexcept { return conn_->sql(); }
+    // The dialect for statements whose shape depends on t's storage engine (keyset pages, key
+    // ranges, DELETE): on MariaDB a SPIDER table gets spider_dialect(). The engine is looked up
+    // once per table and session; DDL through this session forgets what was looked up.
+    const dialect& sql_for(const table_info& t);
+    void forget_table_engines() noexcept { spider_tables_.clear(); }
     connection& conn() noexcept { return *conn_; }
     bool connected() const noexcept { return conn_ && !lost_; }
     const connection_target& target() const noexcept { return target_; }
@@ -33,7 +39,10 @@ public:
     void with_retries(function_ref<void()> attempt, function_ref<std::string()> resume_token);
 
     int transaction_depth = 0;
-    std::uint64_t generation = 0;  // incremented by every reconnect
+    // Incremented whenever open transactions end behind their guards: a reconnect, or the
+    // rollback of a flat nested transaction (ended_by_nested_rollback says which).
+    std::uint64_t generation = 0;
+    bool ended_by_nested_rollback = false;
     // Transactions hold a weak reference: one that outlives its session must not touch it.
     std::shared_ptr<const void> alive = std::make_shared<int>(0);
     retry_policy retry;
@@ -44,7 +53,9 @@ public:
     std::uint64_t statements = 0;
 
 private:
-    std::uint64_t guarded_run(std::string_view sql, std::span<const value_ref> params, row_callback on_row);
+    // `hooked`: counted and shown to the test hook (statements sluice runs for itself are not).
+    std::uint64_t guarded_run(std::string_view sql, std::span<const value_ref> params, row_callback on_row, bool hooked = true);
+    std::map<std::string, bool, std::less<>> spider_tables_;  // table name -> is a SPIDER table
     bool lost_ = false;
     connection_target target_;
     std::unique_ptr<connection> conn_;

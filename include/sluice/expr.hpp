@@ -24,6 +24,9 @@ enum class expr_op : std::uint8_t {
     is_null, is_not_null,
     all_of, any_of, negate,     // AND, OR, NOT over children
     always_false,               // an empty IN list
+    // Lexicographic comparison of a tuple of columns, (c0, c1, ...) <op> (v0, v1, ...): children
+    // are one `eq` node per column holding its value. Key-range bounds of partitions and batches.
+    tuple_gt, tuple_ge, tuple_lt, tuple_le,
 };
 
 inline constexpr std::size_t no_column = static_cast<std::size_t>(-1);

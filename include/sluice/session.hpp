@@ -57,7 +57,10 @@ template <class T> std::vector<std::string> create_table_sql(backend b) {
     return detail::create_table_sql(table_of<T>(), b);
 }
 
-// Rolls back on destruction unless committed. Nested transactions use savepoints.
+// Rolls back on destruction unless committed. Nested transactions use savepoints. Where the
+// server refuses SAVEPOINT (a SPIDER table is part of the transaction) a nested transaction is
+// flat: its commit does nothing, and its rollback rolls back the whole transaction, after which
+// the outer transaction's commit() throws.
 class SLUICE_API transaction {
 public:
     transaction(transaction&& other) noexcept;
@@ -67,17 +70,20 @@ public:
     void commit();
     void rollback();
     bool active() const noexcept { return impl_ != nullptr; }
+    // A nested transaction without a savepoint (see above): rolling it back ends the outer one.
+    bool flat() const noexcept { return flat_; }
 
 private:
     friend class session;
-    transaction(detail::session_impl& impl, std::weak_ptr<const void> alive, int depth, std::uint64_t generation)
-        : impl_(&impl), alive_(std::move(alive)), depth_(depth), generation_(generation) {}
+    transaction(detail::session_impl& impl, std::weak_ptr<const void> alive, int depth, std::uint64_t generation, bool flat)
+        : impl_(&impl), alive_(std::move(alive)), depth_(depth), generation_(generation), flat_(flat) {}
     // The session, unless it was destroyed (closing its connection ended the transaction).
     detail::session_impl* live_session() noexcept;
     detail::session_impl* impl_;
     std::weak_ptr<const void> alive_;  // expires with the session
     int depth_;
-    std::uint64_t generation_;  // the connection it runs on; a reconnect ends it
+    std::uint64_t generation_;  // the transaction it is part of; a reconnect ends it
+    bool flat_;
 };
 
 class SLUICE_API session {
@@ -136,8 +142,8 @@ public:
     // --- transactions ---------------------------------------------------------------------
     sluice::transaction transaction();
     bool in_transaction() const noexcept;
-    // Runs fn() in a transaction and commits; on a deadlock or serialization failure (and only
-    // then) rolls back and runs it again, up to `attempts` times in all.
+    // Runs fn() in a transaction and commits; on a deadlock, serialization failure or lock wait
+    // timeout (and only then) rolls back and runs it again, up to `attempts` times in all.
     template <class F> decltype(auto) retry_transaction(F&& fn, int attempts = 3) {
         for (int attempt = 1;; ++attempt) {
             auto tx = transaction();
@@ -156,7 +162,9 @@ public:
             }
         }
     }
-    // A deadlock or serialization failure: the transaction can be run again as a whole.
+    // A deadlock, serialization failure or lock wait timeout: the transaction can be run again
+    // as a whole. Lock wait timeouts count because a lock cycle across Spider shards is a
+    // deadlock no single backend sees: it ends as a timeout (1205), never as 1213.
     static bool is_retryable(const statement_error& e) noexcept;
 
     // --- connection -----------------------------------------------------------------------

@@ -103,8 +103,15 @@ TEST_CASE("every field type round-trips, at both ends of its range, with NULLs")
     const auto high_back = db.get<AllTypes>(high.id);
     REQUIRE(low_back);
     REQUIRE(high_back);
-    CHECK(*low_back == low);
-    CHECK(*high_back == high);
+    auto same = [](AllTypes back, const AllTypes& sent) {
+        if (!support::float_exact()) {
+            CHECK(back.f32 == doctest::Approx(sent.f32).epsilon(1e-5));
+            back.f32 = sent.f32;
+        }
+        return back == sent;
+    };
+    CHECK(same(*low_back, low));
+    CHECK(same(*high_back, high));
     CHECK(high_back->text.size() == 64 * 1024 + 9);
     CHECK(high_back->maybe_text->find(std::string_view("\0", 1)) == 3);  // the NUL survived
     CHECK(high_back->bytes.size() == 10);
@@ -191,7 +198,8 @@ TEST_CASE("values that look like SQL are data: execute binds, never splices") {
         db.insert(u);
         CHECK(db.get<User>(u.id)->name == s);
     }
-    CHECK(db.execute("DELETE FROM users WHERE name = ?", "x' OR '1'='1") == 1);
+    const std::uint64_t deleted = db.execute("DELETE FROM users WHERE name = ?", "x' OR '1'='1");
+    if (support::raw_delete_counts_rows()) CHECK(deleted == 1);
     CHECK(db.scalar("SELECT COUNT(*) FROM users") == std::to_string(std::size(tricky) - 1));
     CHECK(db.scalar("SELECT COUNT(*) FROM users WHERE name = ?", "nul\0byte"s) == "1");
 }

@@ -135,7 +135,7 @@ TEST_CASE("verify names every column that disagrees with the model") {
     auto db = support::connect();
     db.drop_table<ExtraTable>();
     CHECK_THROWS_WITH_AS(db.verify<ExtraTable>(), doctest::Contains("table verify_target does not exist"), sluice::schema_error);
-    db.create_table<VerifyActual>();
+    support::recreate<VerifyActual>(db);
     try {
         db.verify<ExtraTable>();
         FAIL("verify accepted a mismatching table");
@@ -191,8 +191,7 @@ TEST_CASE("connection failures are connection_errors that never show the passwor
 
 TEST_CASE("integer overflow on write: MariaDB's strict mode refuses it; SQLite has no widths, the read catches it") {
     auto db = support::connect();
-    db.drop_table<NarrowValue>();
-    db.create_table<NarrowValue>();  // amount INT
+    support::recreate<NarrowValue>(db);  // amount INT
     WideValue big{0, std::int64_t{1} << 40, "n"};
     if (support::is_sqlite()) {
         db.insert(big);
@@ -205,8 +204,7 @@ TEST_CASE("integer overflow on write: MariaDB's strict mode refuses it; SQLite h
 
 TEST_CASE("reading a table that lacks a model's column names the column") {
     auto db = support::connect();
-    db.drop_table<ExtraTable>();
-    db.create_table<VerifyActual>();  // no `email` column
+    support::recreate<VerifyActual>(db);  // no `email` column (same table name as ExtraTable)
     try {
         (void)db.query<ExtraTable>().all();
         FAIL("read a column that does not exist");

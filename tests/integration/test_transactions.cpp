@@ -46,6 +46,7 @@ TEST_CASE("rollback, explicit or by destruction, discards the writes") {
 }
 
 TEST_CASE("nested transactions are savepoints: an inner rollback keeps the outer work") {
+    if (!support::has_savepoints()) return;  // the next test covers flat nesting
     auto db = support::fresh<User>();
     auto outer = db.transaction();
     User a = someone("outer");
@@ -67,6 +68,42 @@ TEST_CASE("nested transactions are savepoints: an inner rollback keeps the outer
     outer.commit();
     CHECK(count(db) == "2");
     CHECK_THROWS_AS(outer.commit(), sluice::error);
+}
+
+TEST_CASE("without savepoints (Spider) nested transactions are flat: inner commit is a no-op, inner rollback ends all") {
+    auto db = support::fresh<User>();
+    auto outer = db.transaction();
+    User a = someone("outer");
+    db.insert(a);  // a SPIDER table is now part of the transaction: the server refuses SAVEPOINT
+    {
+        auto inner = db.transaction();
+        CHECK(inner.flat() == !support::has_savepoints());
+        User b = someone("inner kept");
+        db.insert(b);
+        inner.commit();
+    }
+    CHECK(count(db) == "2");
+    {
+        auto inner = db.transaction();
+        User c = someone("inner undone");
+        db.insert(c);
+        inner.rollback();
+    }
+    if (support::has_savepoints()) {
+        outer.commit();
+        CHECK(count(db) == "2");
+        return;
+    }
+    // The flat rollback took the whole transaction: the outer guard knows, and says why.
+    CHECK_FALSE(db.in_transaction());
+    CHECK_THROWS_WITH_AS(outer.commit(), doctest::Contains("a nested transaction rolled back"), sluice::error);
+    CHECK(count(db) == "0");
+    // The session goes on normally.
+    auto next = db.transaction();
+    User d = someone("after");
+    db.insert(d);
+    next.commit();
+    CHECK(count(db) == "1");
 }
 
 TEST_CASE("a failed statement inside a transaction leaves it usable for rollback") {

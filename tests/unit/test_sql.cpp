@@ -168,3 +168,54 @@ TEST_CASE("keyset pages: descending keys follow with a descending tiebreak; NULL
           "SELECT `id`, `name`, `age`, `score`, `created_at`, `bio` FROM `users` WHERE (`bio` IS NOT NULL OR (`bio` IS NULL AND "
           "(`id` > ?))) ORDER BY `bio`, `id` LIMIT ?");
 }
+
+TEST_CASE("key tuple bounds: expanded on SQLite and InnoDB, a row constructor on Spider, a leading bound always") {
+    using models::OrgMembership;
+    const sluice::table_info& t = sluice::table_of<OrgMembership>();
+    REQUIRE(t.primary_key.size() == 2);
+    auto bound = [&](expr_op op, std::int64_t org, std::int64_t user) {
+        expr_node n{op, no_column, no_column, {}, {}};
+        n.children.push_back(expr_node{expr_op::eq, t.primary_key[0], no_column, {sluice::value{org}}, {}});
+        n.children.push_back(expr_node{expr_op::eq, t.primary_key[1], no_column, {sluice::value{user}}, {}});
+        return n;
+    };
+    auto sql = [&](const dialect& d, const expr_node& n, std::vector<std::int64_t>* bound_values = nullptr) {
+        rendered r;
+        render_expr(d, t, n, r);
+        if (bound_values)
+            for (const auto& p : r.params) bound_values->push_back(std::get<std::int64_t>(p));
+        return r.sql;
+    };
+    std::vector<std::int64_t> values;
+    CHECK(sql(mysql_dialect(), bound(expr_op::tuple_gt, 2, 30), &values) ==
+          "`org_id` >= ? AND (`org_id` > ? OR (`org_id` = ? AND `user_id` > ?))");
+    CHECK(values == std::vector<std::int64_t>{2, 2, 2, 30});
+    CHECK(sql(sqlite_dialect(), bound(expr_op::tuple_le, 4, 10)) ==
+          R"("org_id" <= ? AND ("org_id" < ? OR ("org_id" = ? AND "user_id" <= ?)))");
+    values.clear();
+    CHECK(sql(spider_dialect(), bound(expr_op::tuple_gt, 2, 30), &values) == "`org_id` >= ? AND (`org_id`, `user_id`) > (?, ?)");
+    CHECK(values == std::vector<std::int64_t>{2, 2, 30});
+    CHECK(sql(spider_dialect(), bound(expr_op::tuple_ge, 2, 30)) == "`org_id` >= ? AND (`org_id`, `user_id`) >= (?, ?)");
+    // Inside AND/OR a tuple bound is parenthesised like any compound.
+    expr_node both{expr_op::all_of, no_column, no_column, {}, {bound(expr_op::tuple_ge, 1, 5), bound(expr_op::tuple_lt, 3, 7)}};
+    CHECK(sql(spider_dialect(), both) ==
+          "(`org_id` >= ? AND (`org_id`, `user_id`) >= (?, ?)) AND (`org_id` <= ? AND (`org_id`, `user_id`) < (?, ?))");
+    // A single-column key needs neither form.
+    const sluice::table_info& users = sluice::table_of<User>();
+    expr_node one{expr_op::tuple_le, no_column, no_column, {}, {expr_node{expr_op::eq, users.primary_key[0], no_column, {sluice::value{std::int64_t{9}}}, {}}}};
+    rendered r;
+    render_expr(spider_dialect(), users, one, r);
+    CHECK(r.sql == "`id` <= ?");
+}
+
+TEST_CASE("spider dialect: keyset pages branch by branch; DELETE in the multi-table form, which Spider counts") {
+    CHECK(spider_dialect().keyset_branches());
+    CHECK_FALSE(mysql_dialect().row_value_bounds());
+    CHECK(render_delete(mysql_dialect(), spec_of(col(&User::age) < 18)).sql == "DELETE FROM `users` WHERE `age` < ?");
+    CHECK(render_delete(spider_dialect(), spec_of(col(&User::age) < 18)).sql == "DELETE `users` FROM `users` WHERE `age` < ?");
+    const auto by_age = spec_of(std::nullopt, {{2, false}});
+    const std::vector<sluice::value> last{std::int64_t{30}, std::int64_t{123}};
+    const std::uint64_t limit = 100;
+    CHECK(render_page(spider_dialect(), by_age, keyset_terms(by_age), last, limit, {2, 0}, 1).sql ==
+          "SELECT `age`, `id` FROM `users` WHERE `age` = ? AND `id` > ? ORDER BY `age`, `id` LIMIT ?");
+}
