@@ -254,7 +254,10 @@ TEST_CASE("fault injection: lose the connection before statement k, for every k 
 
 TEST_CASE("the server stops and restarts mid-scan: the scan waits within its retry budget and finishes") {
     if (support::is_sqlite()) return;  // no server to restart
-    const char* script = std::getenv("SLUICE_MARIADB_SCRIPT");
+    // The single test server (scripts/mariadb), or on a cluster tier the node the suite talks to
+    // (scripts/test --cluster sets SLUICE_TEST_SERVER_SCRIPT to "scripts/cluster <tier> entry").
+    const char* cluster_script = std::getenv("SLUICE_TEST_SERVER_SCRIPT");
+    const char* script = cluster_script && *cluster_script ? cluster_script : std::getenv("SLUICE_MARIADB_SCRIPT");
     REQUIRE_MESSAGE(script, "SLUICE_MARIADB_SCRIPT must name scripts/mariadb");
     auto db = seeded(300);
     const auto expected = all_ids(db);
