@@ -36,15 +36,18 @@
 // reads "... order by id desc limit 1 for update" on every backend before each insert: correct
 // with several front ends, but concurrent writers then wait on each other's locks.)
 //
-// Other Spider behaviour sluice meets (MariaDB 10.11.19; tests/cluster/test_spider.cpp shows each):
-//   - a composite-key keyset predicate is split into two ranges and the second is sent without
-//     its bound: pages repeat and skip rows (yield_per, partitions on OrgMembership);
-//   - DELETE is pushed down whole and reports 0 affected rows (remove() says false);
-//   - FLOAT values reach the backends as to_float(<6 significant digits>);
-//   - no SAVEPOINT once a Spider table is in the transaction (nested transactions,
-//     insert_many inside a transaction);
+// Other Spider behaviour sluice meets (MariaDB 10.11.19; tests/cluster/test_spider.cpp shows each).
+// sluice recognises a SPIDER table (session_impl::sql_for) and works around the first three:
+//   - a composite keyset predicate written as one expanded statement is two ranges, and Spider
+//     sends the second without its bound (pages repeat and skip rows): on SPIDER tables pages
+//     are read branch by branch and key ranges are bounded by row constructors;
+//   - a pushed-down DELETE reports 0 affected rows: sluice writes DELETE `t` FROM `t` WHERE ...,
+//     which Spider does not push down, and counts;
+//   - no SAVEPOINT once a Spider table is in the transaction: nested transactions are flat;
 //   - a lock cycle across two backends is no deadlock to either: it ends as 1205 (lock wait
-//     timeout, after the backends' innodb_lock_wait_timeout) instead of 1213.
+//     timeout, after the backends' innodb_lock_wait_timeout, 5 s here) instead of 1213;
+//     retry_transaction retries both;
+//   - FLOAT values reach the backends as to_float(<6 significant digits>) (not worked around).
 #pragma once
 
 #include <stdexcept>
