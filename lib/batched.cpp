@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "keyset_page.hpp"
 #include "render.hpp"
 #include "render_query.hpp"
 #include "session_impl.hpp"
@@ -50,7 +51,6 @@ std::uint64_t run_in_batches(session& s, const query_spec& q, std::size_t batch_
                         ": the walk is ordered by it");
 
     session_impl& impl = s.impl();
-    const dialect& d = impl.sql_for(t);
     query_spec walk = q;
     walk.order.clear();
     walk.resume.reset();
@@ -75,11 +75,10 @@ std::uint64_t run_in_batches(session& s, const query_spec& q, std::size_t batch_
             impl.with_retries([&] {
                 found = 0;
                 affected = 0;
+                const dialect& d = impl.sql_for(t);
                 auto tx = s.transaction();
                 // The keys of the next batch: a short index range read.
-                const std::uint64_t limit = batch_rows;
-                const rendered keys = render_page(d, walk, terms, last, limit, key_columns);
-                impl.run(keys.sql, keys.params, [&](row_reader& row) {
+                read_keyset_page(impl, d, walk, terms, last, batch_rows, key_columns, [&](row_reader& row) {
                     std::vector<value>& target = found == 0 ? first_key : last_key;
                     target.clear();
                     for (std::size_t i = 0; i < key_columns.size(); ++i)

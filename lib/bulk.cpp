@@ -168,9 +168,11 @@ void bulk_writer::write(const void* rows, std::size_t count) {
         std::size_t failing = count;
         const std::string one = st.upsert ? render_upsert(impl.sql(), t, with_key, 1) : render_insert(impl.sql(), t, with_key, 1);
         // No savepoint is needed around the probe: the call's own transaction (or savepoint) is
-        // rolled back after it, taking the probe's rows along.
+        // rolled back after it, taking the probe's rows along. Not after a deadlock or lock wait
+        // timeout: the row is not at fault, a deadlock has ended the transaction (the probe's rows
+        // would commit on their own), and a lock wait would be waited out again.
         try {
-            for (std::size_t r = 0; r < count && failing == count; ++r) {
+            for (std::size_t r = 0; r < count && failing == count && !session::is_retryable(e); ++r) {
                 try {
                     impl.run(one, std::span<const value_ref>(st.params).subspan(r * st.columns.size(), st.columns.size()));
                 } catch (const statement_error& single) {

@@ -2,6 +2,7 @@
 #include <sluice/cursor.hpp>
 #include <sluice/error.hpp>
 
+#include "keyset_page.hpp"
 #include "render.hpp"
 #include "render_query.hpp"
 #include "session_impl.hpp"
@@ -82,28 +83,14 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
 
     session_impl& impl = st.connection();
     const table_info& t = *st.spec.table;
-    const dialect& d = impl.sql_for(t);
-    // Branch by branch where the dialect seeks best that way, most specific branch first, until
-    // the page is full; else one statement.
-    const bool branches = d.keyset_branches() && !st.last_key.empty() && st.terms.size() > 1;
     std::size_t rows = 0;
     // A page is a read: after a lost connection it is simply read again (rows already placed
     // in the buffer are overwritten), unless a transaction was open.
     impl.with_retries([&] {
         rows = 0;
-        auto read = [&](row_reader& row) { read_object(t, row, slot(rows++), 0); };
-        if (!branches) {
-            const rendered sql = render_page(d, st.spec, st.terms, st.last_key, request);
-            impl.run(sql.sql, sql.params, read);
-            return;
-        }
-        for (std::size_t level = st.terms.size(); level-- > 0 && rows < request;) {
-            // Nothing sorts after NULL descending: that branch is empty.
-            if (st.terms[level].descending && std::holds_alternative<null_t>(st.last_key[level])) continue;
-            const std::uint64_t wanted = request - rows;
-            const rendered sql = render_page(d, st.spec, st.terms, st.last_key, wanted, {}, level);
-            impl.run(sql.sql, sql.params, read);
-        }
+        const dialect& d = impl.sql_for(t);
+        read_keyset_page(impl, d, st.spec, st.terms, st.last_key, request, {},
+                         [&](row_reader& row) { read_object(t, row, slot(rows++), 0); });
     }, [&] { return position_token(); });
 
     if (rows > 0) {

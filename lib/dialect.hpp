@@ -49,7 +49,7 @@ const dialect& sqlite_dialect() noexcept;
 const dialect& mysql_dialect() noexcept;
 // MariaDB statements on a table of the SPIDER engine (a sharded table behind a front end):
 // keyset pages branch by branch and key bounds as row constructors, so that every read the
-// front end sends to a backend is a single index range; DELETE with a LIMIT.
+// front end sends to a backend is a single index range; DELETE in the multi-table form.
 const dialect& spider_dialect() noexcept;
 
 // Quotes with `quote_char`, after validating the identifier.

@@ -314,13 +314,31 @@ void render_keyset(const dialect& d, const table_info& t, const std::vector<orde
     out.sql += closing + ')';
 }
 
+std::size_t keyset_branch_parts(const table_info& t, const std::vector<order_term>& terms,
+                                const std::vector<value>& last_key, std::size_t level) {
+    const bool split = terms[level].descending && t.columns[terms[level].column].nullable &&
+                       !std::holds_alternative<null_t>(last_key[level]);
+    return split ? 2 : 1;
+}
+
 bool render_keyset_branch(const dialect& d, const table_info& t, const std::vector<order_term>& terms,
-                          const std::vector<value>& last_key, std::size_t level, rendered& out) {
+                          const std::vector<value>& last_key, std::size_t level, rendered& out, std::size_t part) {
     keyset_terms_sql k{d, t, terms, last_key, out};
     const std::size_t params_before = out.params.size();
     std::string sql;
     for (std::size_t i = 0; i < level; ++i) sql += k.equal(i) + " AND ";
-    const std::string gt = k.greater(level);
+    std::string gt;
+    if (keyset_branch_parts(t, terms, last_key, level) == 2) {
+        gt = k.name(level);
+        if (part == 0) {
+            out.params.push_back(as_ref(last_key[level]));
+            gt += " < ?";
+        } else {
+            gt += " IS NULL";
+        }
+    } else {
+        gt = k.greater(level);
+    }
     if (gt.empty()) {
         out.params.resize(params_before);
         return false;
@@ -331,7 +349,7 @@ bool render_keyset_branch(const dialect& d, const table_info& t, const std::vect
 
 rendered render_page(const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
                      const std::vector<value>& last_key, const std::uint64_t& limit,
-                     const std::vector<std::size_t>& columns, std::optional<std::size_t> branch) {
+                     const std::vector<std::size_t>& columns, std::optional<std::size_t> branch, std::size_t part) {
     const table_info& t = *q.table;
     rendered sql;
     sql.sql = "SELECT ";
@@ -344,7 +362,7 @@ rendered render_page(const dialect& d, const query_spec& q, const std::vector<or
     if (!last_key.empty()) {
         rendered keyset;
         if (!branch) render_keyset(d, t, terms, last_key, keyset);
-        else if (!render_keyset_branch(d, t, terms, last_key, *branch, keyset)) keyset.sql = "1 = 0";
+        else if (!render_keyset_branch(d, t, terms, last_key, *branch, keyset, part)) keyset.sql = "1 = 0";
         render_where(d, q, sql, &keyset);
     } else {
         render_where(d, q, sql);

@@ -37,15 +37,20 @@ std::vector<order_term> keyset_terms(const query_spec& q);
 void render_keyset(const dialect& d, const table_info& t, const std::vector<order_term>& terms,
                    const std::vector<value>& last_key, rendered& out);
 // Branch `level` of "after last_key": equal on keys 0..level-1, strictly after on key `level`.
-// Branches terms.size()-1 down to 0 cover "after last_key" in scan order, disjointly. Returns
-// false (rendering nothing) for an empty branch.
+// Branches terms.size()-1 down to 0 cover "after last_key" in scan order, disjointly. "Strictly
+// after" on a descending NULLable key after a non-NULL value is two ranges (c < ?, then the
+// NULLs, which sort last): `part` 0 and 1 (keyset_branch_parts says 2). Returns false (rendering
+// nothing) for an empty branch.
+std::size_t keyset_branch_parts(const table_info& t, const std::vector<order_term>& terms,
+                                const std::vector<value>& last_key, std::size_t level);
 bool render_keyset_branch(const dialect& d, const table_info& t, const std::vector<order_term>& terms,
-                          const std::vector<value>& last_key, std::size_t level, rendered& out);
-// One keyset page: "after last_key" (or only its branch `branch`; nothing for the first page,
-// when last_key is empty) AND the filters, ORDER BY terms, LIMIT limit. `columns` selects those
-// columns only (empty: the whole model).
+                          const std::vector<value>& last_key, std::size_t level, rendered& out, std::size_t part = 0);
+// One keyset page: "after last_key" (or only its branch `branch`, part `part`; nothing for the
+// first page, when last_key is empty) AND the filters, ORDER BY terms, LIMIT limit. `columns`
+// selects those columns only (empty: the whole model).
 rendered render_page(const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
                      const std::vector<value>& last_key, const std::uint64_t& limit,
-                     const std::vector<std::size_t>& columns = {}, std::optional<std::size_t> branch = std::nullopt);
+                     const std::vector<std::size_t>& columns = {}, std::optional<std::size_t> branch = std::nullopt,
+                     std::size_t part = 0);
 
 }  // namespace sluice::detail

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -8,6 +9,36 @@
 
 namespace sluice {
 namespace detail {
+
+namespace {
+// CREATE, DROP, ALTER, RENAME or USE (after blanks and comments): a statement that may change
+// which engine a table name stands for.
+bool may_change_tables(std::string_view sql) {
+    std::size_t at = 0;
+    for (;;) {
+        at = sql.find_first_not_of(" \t\r\n(", at);
+        if (at == std::string_view::npos) return false;
+        if (sql.substr(at, 2) == "/*") {
+            const std::size_t end = sql.find("*/", at + 2);
+            if (end == std::string_view::npos) return false;
+            at = end + 2;
+        } else if (sql.substr(at, 2) == "--" || sql[at] == '#') {
+            const std::size_t end = sql.find('\n', at);
+            if (end == std::string_view::npos) return false;
+            at = end + 1;
+        } else {
+            break;
+        }
+    }
+    auto starts = [&](std::string_view word) {
+        if (sql.size() - at < word.size()) return false;
+        for (std::size_t i = 0; i < word.size(); ++i)
+            if ((sql[at + i] | 0x20) != word[i]) return false;  // ASCII letters, any case
+        return true;
+    };
+    return starts("create") || starts("drop") || starts("alter") || starts("rename") || starts("use");
+}
+}  // namespace
 
 session_impl::session_impl(connection_target target) : target_(std::move(target)) {
     conn_ = target_.backend == backend_kind::sqlite ? open_sqlite(target_) : open_mysql(target_);
@@ -21,8 +52,9 @@ void session_impl::reconnect() {
     conn_ = target_.backend == backend_kind::sqlite ? open_sqlite(target_) : open_mysql(target_);
     lost_ = false;
     ++generation;
-    ended_by_nested_rollback = false;
+    doomed_depth = 0;
     transaction_depth = 0;
+    spider_tables_.clear();
 }
 
 void session_impl::with_retries(function_ref<void()> attempt, function_ref<std::string()> resume_token) {
@@ -52,6 +84,7 @@ void session_impl::with_retries(function_ref<void()> attempt, function_ref<std::
 
 std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) {
     ++statements;
+    if (!spider_tables_.empty() && may_change_tables(sql)) spider_tables_.clear();
     if (lost_ || !conn_) {
         // The previous statement lost the connection: start a new one. Never libmariadb's
         // automatic reconnect, which would silently drop session state and transactions.
@@ -90,21 +123,22 @@ std::string lowercase(std::string_view s);
 
 const dialect& session_impl::sql_for(const table_info& t) {
     if (target_.backend == backend_kind::sqlite) return sqlite_dialect();
+    const auto now = std::chrono::steady_clock::now();
     auto known = spider_tables_.find(t.name);
-    if (known == spider_tables_.end()) {
+    if (known == spider_tables_.end() || now - known->second.at > engine_lookup_ttl) {
         std::optional<bool> spider;  // empty: no such table (yet); asked again next time
         const value_ref name{t.name};
-        with_retries([&] {
-            if (lost_ || !conn_) reconnect();
-            guarded_run("SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
-                        std::span(&name, 1), [&](row_reader& row) {
-                            spider = !row.is_null(0) && lowercase(row.get_text(0)) == "spider";
-                        }, false);
-        }, [] { return std::string(); });
+        // Callers that retry reads call this inside their retry loop, so a lost connection here
+        // is retried with them (and a failure carries their resume token).
+        if (lost_ || !conn_) reconnect();
+        guarded_run("SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+                    std::span(&name, 1), [&](row_reader& row) {
+                        spider = !row.is_null(0) && lowercase(row.get_text(0)) == "spider";
+                    }, false);
         if (!spider) return mysql_dialect();
-        known = spider_tables_.emplace(std::string(t.name), *spider).first;
+        known = spider_tables_.insert_or_assign(std::string(t.name), engine_lookup{*spider, now}).first;
     }
-    return known->second ? spider_dialect() : mysql_dialect();
+    return known->second.spider ? spider_dialect() : mysql_dialect();
 }
 
 std::uint64_t session_impl::guarded_run(std::string_view sql, std::span<const value_ref> params, row_callback on_row, bool hooked) {
@@ -116,7 +150,7 @@ std::uint64_t session_impl::guarded_run(std::string_view sql, std::span<const va
         if (transaction_depth > 0) {
             transaction_depth = 0;
             ++generation;  // open transaction guards are now stale
-            ended_by_nested_rollback = false;
+            doomed_depth = 0;
         }
         throw;
     }
@@ -365,18 +399,7 @@ void session::upsert(const table_info& t, void* obj) {
     if (!with_key) detail::write_back_key(t, obj, impl_->conn().last_insert_id());
 }
 
-namespace {
-// CREATE, DROP, ALTER or RENAME: a statement that may change which engine a table has.
-bool may_change_tables(std::string_view sql) {
-    const std::size_t start = sql.find_first_not_of(" \t\r\n(");
-    if (start == std::string_view::npos) return false;
-    const std::string word = detail::lowercase(sql.substr(start, 6));
-    return word.starts_with("create") || word.starts_with("drop") || word.starts_with("alter") || word.starts_with("rename");
-}
-}  // namespace
-
 std::uint64_t session::execute(std::string_view sql, std::span<const value_ref> values) {
-    if (may_change_tables(sql)) impl_->forget_table_engines();
     try {
         return impl_->run(sql, values);
     } catch (const detail::bind_mismatch& m) {
@@ -495,19 +518,25 @@ void transaction::commit() {
     if (!live_session())
         throw connection_error("sluice: commit() after its session was destroyed: closing the connection rolled the transaction back");
     if (impl_->generation != generation_) {
-        const bool by_nested = impl_->ended_by_nested_rollback;
         impl_ = nullptr;
-        if (by_nested)
-            throw error("sluice: commit() of a transaction that a nested transaction rolled back: the server refused "
-                        "SAVEPOINT (a SPIDER table is part of it), so the nested rollback ended the whole transaction");
         throw connection_error("sluice: commit() after the connection was lost: the server rolled the transaction back");
     }
     if (impl_->transaction_depth != depth_)
         throw error("sluice: commit() of an outer transaction while a nested one is still open");
     detail::session_impl* s = std::exchange(impl_, nullptr);
     s->transaction_depth = depth_ - 1;
-    if (depth_ == 1) s->run("COMMIT", {});
-    else if (!flat_) s->run("RELEASE SAVEPOINT " + savepoint_name(depth_), {});
+    if (depth_ == 1) {
+        if (s->doomed_depth > 0) {
+            s->doomed_depth = 0;
+            s->run("ROLLBACK", {});
+            throw error("sluice: commit() of a transaction that a nested transaction rolled back: the server refused "
+                        "SAVEPOINT (a SPIDER table is part of it), so the nested rollback ended the whole transaction; "
+                        "everything since was rolled back now");
+        }
+        s->run("COMMIT", {});
+    } else if (!flat_ && !(s->doomed_depth > 0 && depth_ < s->doomed_depth)) {
+        s->run("RELEASE SAVEPOINT " + savepoint_name(depth_), {});
+    }
 }
 
 void transaction::rollback() {
@@ -522,13 +551,16 @@ void transaction::rollback() {
     detail::session_impl* s = std::exchange(impl_, nullptr);
     s->transaction_depth = depth_ - 1;
     if (depth_ == 1) {
+        s->doomed_depth = 0;
         s->run("ROLLBACK", {});
     } else if (flat_) {
-        // No savepoint to return to: the whole transaction goes, and the outer guards learn it.
-        s->transaction_depth = 0;
-        ++s->generation;
-        s->ended_by_nested_rollback = true;
+        // No savepoint to return to: the whole transaction goes. A replacement keeps the outer
+        // guards' later statements transactional until the outermost one ends (and rolls back).
+        s->doomed_depth = s->doomed_depth > 0 ? std::min(s->doomed_depth, depth_) : depth_;
         s->run("ROLLBACK", {});
+        s->run("START TRANSACTION", {});
+    } else if (s->doomed_depth > 0 && depth_ < s->doomed_depth) {
+        // Its savepoint went with the rolled-back transaction: nothing to return to.
     } else {
         s->run("ROLLBACK TO SAVEPOINT " + savepoint_name(depth_), {});
         s->run("RELEASE SAVEPOINT " + savepoint_name(depth_), {});

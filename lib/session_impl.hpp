@@ -21,9 +21,11 @@ public:
     const dialect& sql() const noexcept { return conn_->sql(); }
     // The dialect for statements whose shape depends on t's storage engine (keyset pages, key
     // ranges, DELETE): on MariaDB a SPIDER table gets spider_dialect(). The engine is looked up
-    // once per table and session; DDL through this session forgets what was looked up.
+    // per table and session and kept for engine_lookup_ttl; a reconnect, or DDL or USE through
+    // this session, forgets what was looked up.
     const dialect& sql_for(const table_info& t);
     void forget_table_engines() noexcept { spider_tables_.clear(); }
+    static constexpr std::chrono::seconds engine_lookup_ttl{30};
     connection& conn() noexcept { return *conn_; }
     bool connected() const noexcept { return conn_ && !lost_; }
     const connection_target& target() const noexcept { return target_; }
@@ -39,10 +41,11 @@ public:
     void with_retries(function_ref<void()> attempt, function_ref<std::string()> resume_token);
 
     int transaction_depth = 0;
-    // Incremented whenever open transactions end behind their guards: a reconnect, or the
-    // rollback of a flat nested transaction (ended_by_nested_rollback says which).
-    std::uint64_t generation = 0;
-    bool ended_by_nested_rollback = false;
+    std::uint64_t generation = 0;  // incremented by every reconnect: open transactions are gone
+    // Nonzero after a flat nested transaction (no SAVEPOINT) at this depth rolled back the real
+    // transaction: statements since run in a replacement transaction, which the outermost guard
+    // rolls back (its commit() throws). Savepoints of guards below this depth are gone.
+    int doomed_depth = 0;
     // Transactions hold a weak reference: one that outlives its session must not touch it.
     std::shared_ptr<const void> alive = std::make_shared<int>(0);
     retry_policy retry;
@@ -55,7 +58,11 @@ public:
 private:
     // `hooked`: counted and shown to the test hook (statements sluice runs for itself are not).
     std::uint64_t guarded_run(std::string_view sql, std::span<const value_ref> params, row_callback on_row, bool hooked = true);
-    std::map<std::string, bool, std::less<>> spider_tables_;  // table name -> is a SPIDER table
+    struct engine_lookup {
+        bool spider;
+        std::chrono::steady_clock::time_point at;
+    };
+    std::map<std::string, engine_lookup, std::less<>> spider_tables_;  // by table name
     bool lost_ = false;
     connection_target target_;
     std::unique_ptr<connection> conn_;

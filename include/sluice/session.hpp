@@ -59,8 +59,9 @@ template <class T> std::vector<std::string> create_table_sql(backend b) {
 
 // Rolls back on destruction unless committed. Nested transactions use savepoints. Where the
 // server refuses SAVEPOINT (a SPIDER table is part of the transaction) a nested transaction is
-// flat: its commit does nothing, and its rollback rolls back the whole transaction, after which
-// the outer transaction's commit() throws.
+// flat: its commit does nothing, and its rollback rolls back the whole transaction. The session
+// stays in a transaction until the outermost guard ends; everything in it is rolled back then,
+// and that guard's commit() throws.
 class SLUICE_API transaction {
 public:
     transaction(transaction&& other) noexcept;
@@ -144,7 +145,10 @@ public:
     bool in_transaction() const noexcept;
     // Runs fn() in a transaction and commits; on a deadlock, serialization failure or lock wait
     // timeout (and only then) rolls back and runs it again, up to `attempts` times in all.
+    // Inside another transaction it runs once: a deadlock ends the whole transaction, which only
+    // its outermost level can run again.
     template <class F> decltype(auto) retry_transaction(F&& fn, int attempts = 3) {
+        const bool nested = in_transaction();
         for (int attempt = 1;; ++attempt) {
             auto tx = transaction();
             try {
@@ -158,7 +162,7 @@ public:
                     return result;
                 }
             } catch (const statement_error& e) {
-                if (attempt >= attempts || !is_retryable(e)) throw;
+                if (nested || attempt >= attempts || !is_retryable(e)) throw;
             }
         }
     }

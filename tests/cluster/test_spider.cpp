@@ -430,8 +430,12 @@ TEST_CASE("spider: no savepoints, so nested transactions are flat and insert_man
         bad[0].id = bad[2].id = 1000;  // a duplicate key in the third row
         CHECK_THROWS_WITH_AS(front.insert_many(bad), doctest::Contains("the enclosing transaction is rolled back with it"),
                              sluice::statement_error);
-        CHECK_FALSE(front.in_transaction());
+        CHECK(front.in_transaction());
+        // A retry_transaction nested here runs in the replacement transaction, once, and is
+        // rolled back with it: nothing is committed behind the caller's back.
+        CHECK(front.retry_transaction([&] { return front.insert_many(oracle::random_users(2, 7)); }) == 2);
         CHECK_THROWS_WITH_AS(tx.commit(), doctest::Contains("a nested transaction rolled back"), sluice::error);
+        CHECK_FALSE(front.in_transaction());
     }
     CHECK(front.query<User>().count() == 6);
     // Outside a transaction insert_many has its own, and a failing chunk still rolls back the call.

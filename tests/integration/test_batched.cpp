@@ -74,6 +74,21 @@ TEST_CASE("composite keys are walked by ranges of the whole key") {
     CHECK(db.query<OrgMembership>().where(col(&OrgMembership::role) == "admin").remove_in_batches(4) == 9 * 3);
     CHECK(db.query<OrgMembership>().count() == 9 * 8);
     CHECK(db.query<OrgMembership>().where(col(&OrgMembership::role) == "user").count() == 9 * 8);
+    // A filter the update leaves true: the walk alone must move past each batch, in batches that
+    // end inside one org_id and in batches that span several.
+    for (std::size_t batch : {4, 13}) {
+        const std::string role = "seen " + std::to_string(batch);
+        std::vector<std::size_t> sizes;
+        const std::uint64_t changed =
+            db.query<OrgMembership>()
+                .where(col(&OrgMembership::user_id) > 0)
+                .update_in_batches(batch, {.on_batch = [&](const sluice::batch_progress& p) { sizes.push_back(p.rows_in_batch); }},
+                                   sluice::set(&OrgMembership::role, role));
+        CAPTURE(batch);
+        CHECK(changed == 9 * 8);
+        CHECK(db.query<OrgMembership>().where(col(&OrgMembership::role) == role).count() == 9 * 8);
+        CHECK(sizes.size() == (9 * 8 + batch - 1) / batch);
+    }
 }
 
 TEST_CASE("a failing batch reports its key range; earlier batches stay; the token resumes there") {

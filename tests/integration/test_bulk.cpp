@@ -71,8 +71,11 @@ TEST_CASE("inside the caller's transaction a failed insert_many undoes only itse
         // No savepoint to undo the call alone: the caller's transaction goes with it, and says so.
         CHECK_THROWS_WITH_AS(db.insert_many(bad), doctest::Contains("the enclosing transaction is rolled back with it"),
                              sluice::statement_error);
-        CHECK_FALSE(db.in_transaction());
+        // Still in a (replacement) transaction: later writes are not committed piecemeal.
+        CHECK(db.in_transaction());
+        CHECK(db.insert_many(generated_users(5)) == 5);
         CHECK_THROWS_WITH_AS(tx.commit(), doctest::Contains("a nested transaction rolled back"), sluice::error);
+        CHECK_FALSE(db.in_transaction());
         CHECK(db.query<User>().count() == 0);
         return;
     }

@@ -70,7 +70,7 @@ TEST_CASE("nested transactions are savepoints: an inner rollback keeps the outer
     CHECK_THROWS_AS(outer.commit(), sluice::error);
 }
 
-TEST_CASE("without savepoints (Spider) nested transactions are flat: inner commit is a no-op, inner rollback ends all") {
+TEST_CASE("without savepoints (Spider) nested transactions are flat: inner commit is a no-op, inner rollback dooms all") {
     auto db = support::fresh<User>();
     auto outer = db.transaction();
     User a = someone("outer");
@@ -94,9 +94,13 @@ TEST_CASE("without savepoints (Spider) nested transactions are flat: inner commi
         CHECK(count(db) == "2");
         return;
     }
-    // The flat rollback took the whole transaction: the outer guard knows, and says why.
-    CHECK_FALSE(db.in_transaction());
+    // The flat rollback took the whole transaction. The session stays in a replacement one, so a
+    // write after it is not committed on its own; the outer guard rolls it back and says why.
+    CHECK(db.in_transaction());
+    User late = someone("late");
+    db.insert(late);
     CHECK_THROWS_WITH_AS(outer.commit(), doctest::Contains("a nested transaction rolled back"), sluice::error);
+    CHECK_FALSE(db.in_transaction());
     CHECK(count(db) == "0");
     // The session goes on normally.
     auto next = db.transaction();
@@ -104,6 +108,30 @@ TEST_CASE("without savepoints (Spider) nested transactions are flat: inner commi
     db.insert(d);
     next.commit();
     CHECK(count(db) == "1");
+}
+
+TEST_CASE("retry_transaction reruns only as the outermost transaction") {
+    auto db = support::fresh<User>();
+    int runs = 0;
+    auto deadlocked = [&] {
+        ++runs;
+        User u = someone("attempt " + std::to_string(runs));
+        db.insert(u);
+        throw sluice::statement_error("simulated deadlock", 1213, "40001");
+    };
+    CHECK_THROWS_AS(db.retry_transaction(deadlocked, 3), sluice::statement_error);
+    CHECK(runs == 3);
+    CHECK(count(db) == "0");  // every attempt rolled back
+    runs = 0;
+    {
+        auto outer = db.transaction();
+        // Nested, a deadlock would already have ended the whole transaction: no rerun here.
+        CHECK_THROWS_AS(db.retry_transaction(deadlocked, 3), sluice::statement_error);
+        CHECK(runs == 1);
+        CHECK(db.in_transaction());
+        outer.rollback();
+    }
+    CHECK(count(db) == "0");
 }
 
 TEST_CASE("a failed statement inside a transaction leaves it usable for rollback") {

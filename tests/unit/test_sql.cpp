@@ -162,6 +162,17 @@ TEST_CASE("keyset pages: descending keys follow with a descending tiebreak; NULL
     // After a NULL bio, descending: only the remaining NULLs.
     CHECK(render_page(sqlite_dialect(), by_bio_desc, terms, {value{sluice::null_t{}}, std::int64_t{5}}, limit).sql ==
           R"(SELECT "id", "name", "age", "score", "created_at", "bio" FROM "users" WHERE "bio" IS NULL AND (("bio" IS NULL AND ("id" < ?))) ORDER BY "bio" DESC, "id" DESC LIMIT ?)");
+    // Branch by branch, "after a non-NULL bio, descending" is two single ranges: bio < ?, then
+    // the NULLs (a dialect that branches must not get the two-range OR).
+    const std::vector<value> after_m{value{std::string("m")}, std::int64_t{5}};
+    CHECK(keyset_branch_parts(sluice::table_of<User>(), terms, after_m, 0) == 2);
+    CHECK(keyset_branch_parts(sluice::table_of<User>(), terms, after_m, 1) == 1);
+    CHECK(render_page(spider_dialect(), by_bio_desc, terms, after_m, limit, {0}, 0, 0).sql ==
+          "SELECT `id` FROM `users` WHERE `bio` < ? ORDER BY `bio` DESC, `id` DESC LIMIT ?");
+    CHECK(render_page(spider_dialect(), by_bio_desc, terms, after_m, limit, {0}, 0, 1).sql ==
+          "SELECT `id` FROM `users` WHERE `bio` IS NULL ORDER BY `bio` DESC, `id` DESC LIMIT ?");
+    CHECK(render_page(sqlite_dialect(), by_bio_desc, terms, after_m, limit, {0}, 1).sql ==
+          R"(SELECT "id" FROM "users" WHERE "bio" = ? AND "id" < ? ORDER BY "bio" DESC, "id" DESC LIMIT ?)");
     // Ascending after a NULL: every non-NULL value, or the NULLs with a larger key.
     const auto by_bio = spec_of(std::nullopt, {{5, false}});
     CHECK(render_page(mysql_dialect(), by_bio, keyset_terms(by_bio), {value{sluice::null_t{}}, std::int64_t{5}}, limit).sql ==

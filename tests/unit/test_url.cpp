@@ -59,12 +59,14 @@ TEST_CASE("bad URLs throw connection_error without the password") {
     }
 }
 
-TEST_CASE("is_retryable: deadlocks and SQLite busy errors, and nothing that merely shares a number") {
+TEST_CASE("is_retryable: deadlocks, lock wait timeouts and SQLite busy errors, and nothing that merely shares a number") {
     using sluice::statement_error;
     CHECK(sluice::session::is_retryable(statement_error("deadlock", 1213, "40001")));
+    CHECK(sluice::session::is_retryable(statement_error("lock wait timeout", 1205, "HY000")));
     CHECK(sluice::session::is_retryable(statement_error("busy", 5, "SQLITE5")));
     CHECK(sluice::session::is_retryable(statement_error("busy snapshot", 517, "SQLITE517")));
     CHECK_FALSE(sluice::session::is_retryable(statement_error("form not found", 1029, "HY000")));  // 1029 & 0xff == 5
     CHECK_FALSE(sluice::session::is_retryable(statement_error("duplicate", 1062, "23000")));
     CHECK_FALSE(sluice::session::is_retryable(statement_error("constraint", 19, "SQLITE19")));
+    CHECK_FALSE(sluice::session::is_retryable(statement_error("1205 as a SQLite code", 1205, "SQLITE1205")));
 }
