@@ -160,6 +160,7 @@ public:
         return " ON DUPLICATE KEY UPDATE " + sets;
     }
     bool keyset_branches() const noexcept override { return false; }
+    std::string like_operand(const std::string& quoted_column) const override { return "CONCAT(" + quoted_column + ")"; }
     // MariaDB reads backslash escapes inside string literals: '\\' is one backslash.
     std::string_view like_escape_clause() const noexcept override { return " ESCAPE '\\\\'"; }
 };

@@ -107,11 +107,24 @@ void render_expr(const dialect& d, const table_info& t, const expr_node& n, rend
             out.params.push_back(as_ref(n.values.at(0)));
         }
         return;
-    case expr_op::like:
-        out.sql += column_name(n.column) + " LIKE ?";
+    case expr_op::like: {
+        // The literal prefix as an exact range leads, so an index serves the LIKE; the LIKE
+        // itself is the dialect's exact form (see dialect::like_operand).
+        const std::string name = column_name(n.column);
+        if (n.values.size() > 1) {
+            out.sql += "(" + name + " >= ? AND ";
+            out.params.push_back(as_ref(n.values[1]));
+            if (n.values.size() > 2) {
+                out.sql += name + " < ? AND ";
+                out.params.push_back(as_ref(n.values[2]));
+            }
+        }
+        out.sql += d.like_operand(name) + " LIKE ?";
         out.sql += d.like_escape_clause();
         out.params.push_back(as_ref(n.values.at(0)));
+        if (n.values.size() > 1) out.sql += ')';
         return;
+    }
     case expr_op::in:
         out.sql += column_name(n.column) + " IN (";
         for (std::size_t i = 0; i < n.values.size(); ++i) {
@@ -121,7 +134,9 @@ void render_expr(const dialect& d, const table_info& t, const expr_node& n, rend
         out.sql += ')';
         return;
     case expr_op::between:
-        out.sql += column_name(n.column) + " BETWEEN ? AND ?";
+        // Not BETWEEN: MariaDB 10.11's range optimizer drops rows from BETWEEN on an indexed
+        // NO PAD text column (' ' BETWEEN ' ' AND '  ' misses '  '); >= and <= are exact.
+        out.sql += "(" + column_name(n.column) + " >= ? AND " + column_name(n.column) + " <= ?)";
         out.params.push_back(as_ref(n.values.at(0)));
         out.params.push_back(as_ref(n.values.at(1)));
         return;

@@ -10,6 +10,7 @@
 
 #include "connection.hpp"
 #include "datetime.hpp"
+#include "like.hpp"
 #include "statement_cache.hpp"
 #include "url.hpp"
 
@@ -127,6 +128,26 @@ private:
     std::uint64_t row_ = 1;
 };
 
+// like(pattern, text[, escape]): replaces SQLite's built-in LIKE, which stops at a NUL byte,
+// refuses patterns over 50,000 bytes and matches nothing for a trailing escape, with the exact
+// byte-wise semantics MariaDB and C++ have. Index use comes from the prefix range rendered in
+// front of every like() (the built-in's own LIKE optimisation is gone once it is replaced).
+void like_function(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    for (int i = 0; i < argc; ++i)
+        if (sqlite3_value_type(argv[i]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+    auto text_of = [](sqlite3_value* v) {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+        return std::string_view(p ? p : "", static_cast<std::size_t>(sqlite3_value_bytes(v)));
+    };
+    char escape = '\\';
+    if (argc == 3) {
+        const std::string_view e = text_of(argv[2]);
+        if (e.size() != 1) return sqlite3_result_error(ctx, "ESCAPE expression must be a single character", -1);
+        escape = e[0];
+    }
+    sqlite3_result_int(ctx, like_match(text_of(argv[1]), text_of(argv[0]), escape) ? 1 : 0);
+}
+
 class sqlite_connection final : public connection {
 public:
     explicit sqlite_connection(const connection_target& target) : cache_(128) {
@@ -149,7 +170,16 @@ public:
         // Foreign keys are off by default in SQLite; LIKE is case-insensitive by default:
         // make both behave as on MariaDB with a binary collation.
         exec_plain("PRAGMA foreign_keys = ON");
-        exec_plain("PRAGMA case_sensitive_like = ON");
+        for (int args : {2, 3})
+            if (sqlite3_create_function_v2(db_, "like", args, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, like_function,
+                                           nullptr, nullptr, nullptr) != SQLITE_OK)
+                fail("like()");
+        // WAL lets readers run while a writer commits (with the rollback journal a reader waits,
+        // and a steady writer starves it); NORMAL is WAL's durable-on-checkpoint setting.
+        if (target.path != ":memory:") {
+            exec_plain(("PRAGMA journal_mode = " + target.journal_mode).c_str());
+            exec_plain(("PRAGMA synchronous = " + target.synchronous).c_str());
+        }
     }
 
     ~sqlite_connection() override { cache_.clear(); }
@@ -167,6 +197,10 @@ public:
 
     std::uint64_t run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) override {
         sqlite3_stmt* s = prepare(sql);
+        // SQLite binds a missing value as NULL and ignores none: count them, as MariaDB does.
+        if (const auto wanted = static_cast<std::size_t>(sqlite3_bind_parameter_count(s)); wanted != params.size())
+            throw error("sluice: SQLite: statement takes " + std::to_string(wanted) + " values, " +
+                        std::to_string(params.size()) + " given [in: " + std::string(sql) + "]");
         // reset + clear_bindings on every exit, so a throwing row callback leaves the statement
         // (and any implicit read transaction) closed.
         struct reset_guard {
@@ -209,10 +243,25 @@ private:
     sqlite3_stmt* prepare(std::string_view sql) {
         if (cached_statement* c = cache_.find(sql)) return c->handle.get();
         sqlite3_stmt* raw = nullptr;
+        const char* tail = nullptr;
         if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw,
-                               nullptr) != SQLITE_OK)
+                               &tail) != SQLITE_OK)
             fail(sql);
-        auto entry = std::make_unique<cached_statement>(cached_statement{sqlite_statement(raw)});
+        sqlite_statement statement(raw);
+        // Blank or comment-only text prepares to no statement at all; MariaDB calls it an error.
+        if (!statement)
+            throw statement_error("sluice: SQLite: the query is empty [in: " + std::string(sql) + "]", SQLITE_MISUSE,
+                                  "SQLITE" + std::to_string(SQLITE_MISUSE));
+        // One statement per call: SQLite would silently ignore the rest of the text.
+        const std::string_view rest(tail, static_cast<std::size_t>(sql.data() + sql.size() - tail));
+        sqlite3_stmt* next = nullptr;
+        const int rc = sqlite3_prepare_v2(db_, rest.data(), static_cast<int>(rest.size()), &next, nullptr);
+        sqlite_statement second(next);
+        if (rc != SQLITE_OK || second)
+            throw statement_error("sluice: SQLite: more than one statement in one call; run them one at a time [in: " +
+                                      std::string(sql) + "]",
+                                  SQLITE_MISUSE, "SQLITE" + std::to_string(SQLITE_MISUSE));
+        auto entry = std::make_unique<cached_statement>(cached_statement{std::move(statement)});
         return cache_.add(std::string(sql), std::move(entry))->handle.get();
     }
 

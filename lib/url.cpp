@@ -48,6 +48,30 @@ std::string redact(std::string_view url) {
     return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
 }
 
+std::string uppercase(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    return out;
+}
+
+bool one_of(std::string_view v, std::initializer_list<std::string_view> allowed) {
+    for (std::string_view a : allowed)
+        if (v == a) return true;
+    return false;
+}
+
+// Calls f(key, decoded value) for each key=value of a URL's query string.
+template <class F> void for_each_option(std::string_view query, const std::string& redacted, F f) {
+    while (!query.empty()) {
+        const std::size_t amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        const std::size_t eq = pair.find('=');
+        const std::string value = eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1), redacted, "query");
+        f(pair.substr(0, eq), value);
+    }
+}
+
 }  // namespace
 
 connection_target parse_url(std::string_view url) {
@@ -61,6 +85,25 @@ connection_target parse_url(std::string_view url) {
 
     if (scheme == "sqlite") {
         t.backend = backend_kind::sqlite;
+        std::string_view query;
+        if (const std::size_t q = rest.find('?'); q != std::string_view::npos) {
+            query = rest.substr(q + 1);
+            rest = rest.substr(0, q);
+        }
+        for_each_option(query, t.redacted, [&](std::string_view key, const std::string& value) {
+            const std::string upper = uppercase(value);
+            if (key == "journal_mode") {
+                if (!one_of(upper, {"WAL", "DELETE", "TRUNCATE", "PERSIST", "MEMORY", "OFF"}))
+                    bad_url(t.redacted, "journal_mode must be one of wal, delete, truncate, persist, memory, off");
+                t.journal_mode = upper;
+            } else if (key == "synchronous") {
+                if (!one_of(upper, {"OFF", "NORMAL", "FULL", "EXTRA"}))
+                    bad_url(t.redacted, "synchronous must be one of off, normal, full, extra");
+                t.synchronous = upper;
+            } else {
+                bad_url(t.redacted, "unknown option '" + std::string(key) + "' (known for sqlite: journal_mode, synchronous)");
+            }
+        });
         if (rest.empty()) {
             t.path = ":memory:";
             return t;
@@ -107,13 +150,7 @@ connection_target parse_url(std::string_view url) {
     if (host.empty()) bad_url(t.redacted, "missing host");
     t.host = percent_decode(host, t.redacted, "host");
 
-    while (!query.empty()) {
-        const std::size_t amp = query.find('&');
-        const std::string_view pair = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-        const std::size_t eq = pair.find('=');
-        const std::string_view key = pair.substr(0, eq);
-        const std::string value = eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1), t.redacted, "query");
+    for_each_option(query, t.redacted, [&](std::string_view key, const std::string& value) {
         if (key == "connect_timeout") {
             unsigned seconds = 0;
             const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
@@ -125,7 +162,7 @@ connection_target parse_url(std::string_view url) {
         } else {
             bad_url(t.redacted, "unknown option '" + std::string(key) + "' (known: connect_timeout, unix_socket)");
         }
-    }
+    });
     return t;
 }
 

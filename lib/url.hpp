@@ -11,6 +11,9 @@ enum class backend_kind { sqlite, mysql };
 struct connection_target {
     backend_kind backend = backend_kind::sqlite;
     std::string path;  // sqlite: file path, or ":memory:"
+    // sqlite file databases: ?journal_mode=wal|delete|truncate|persist|memory|off and
+    // ?synchronous=normal|full|extra|off (validated: they are spliced into PRAGMA text).
+    std::string journal_mode = "WAL", synchronous = "NORMAL";
     std::string user, password, host, database;
     unsigned port = 3306;
     std::string unix_socket;
@@ -19,7 +22,7 @@ struct connection_target {
     std::string redacted;
 };
 
-// sqlite:///relative.db, sqlite:////abs.db, sqlite:// (memory),
+// sqlite:///relative.db, sqlite:////abs.db, sqlite:// (memory), sqlite:///x.db?journal_mode=delete,
 // mysql://user:password@host:port/db?connect_timeout=5 (also mariadb://).
 // Throws sluice::connection_error.
 connection_target parse_url(std::string_view url);

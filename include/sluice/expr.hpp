@@ -39,6 +39,11 @@ struct expr_node {
     std::vector<expr_node> children;
 };
 
+// column LIKE pattern: values are the pattern, then its literal prefix and the prefix's upper
+// bound when it has them, so that rendering can lead with an exact index range. Throws
+// sluice::error naming the column for a pattern that ends in a lone '\'.
+SLUICE_API expr_node like_node(const table_info& t, std::size_t column, std::string pattern);
+
 template <class X, class V> consteval bool comparable() {
     using U = std::remove_cvref_t<V>;
     if constexpr (std::is_same_v<U, std::nullopt_t> || std::is_same_v<U, std::nullptr_t>) return false;
@@ -113,7 +118,7 @@ public:
     template <class V> predicate<T> like(const V& pattern) const {
         static_assert(std::is_same_v<value_type, std::string>, "sluice: like() applies to text columns only");
         static_assert(detail::is_text_like<V>, "sluice: like() takes a string pattern ('%' any run, '_' one character, '\\' escapes)");
-        return compare(detail::expr_op::like, pattern);
+        return {detail::like_node(table_of<T>(), index_, std::string(std::string_view(pattern)))};
     }
 
     // Matches any value of the range; an empty range matches nothing.
