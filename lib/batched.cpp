@@ -15,15 +15,20 @@
 namespace sluice::detail {
 namespace {
 
-// "key >= first AND key <= last" for a (possibly composite) primary key, lexicographically.
-expr_node key_range(const table_info& t, const std::vector<value>& first, const std::vector<value>& last) {
-    expr_node lower{expr_op::tuple_ge, no_column, no_column, {}, {}};
-    expr_node upper{expr_op::tuple_le, no_column, no_column, {}, {}};
-    for (std::size_t i = 0; i < t.primary_key.size(); ++i) {
-        lower.children.push_back(expr_node{expr_op::eq, t.primary_key[i], no_column, {first.at(i)}, {}});
-        upper.children.push_back(expr_node{expr_op::eq, t.primary_key[i], no_column, {last.at(i)}, {}});
-    }
-    return expr_node{expr_op::all_of, no_column, no_column, {}, {std::move(lower), std::move(upper)}};
+// "key > after AND key <= last" (no lower bound for the first batch) for a (possibly composite)
+// primary key, lexicographically. The range starts right after the previous batch, not at this
+// batch's first key read: whatever order the server read the keys in, no key is skipped.
+expr_node key_range(const table_info& t, const std::vector<value>& after, const std::vector<value>& last) {
+    expr_node range{expr_op::all_of, no_column, no_column, {}, {}};
+    auto bound = [&](expr_op op, const std::vector<value>& key) {
+        expr_node b{op, no_column, no_column, {}, {}};
+        for (std::size_t i = 0; i < t.primary_key.size(); ++i)
+            b.children.push_back(expr_node{expr_op::eq, t.primary_key[i], no_column, {key.at(i)}, {}});
+        range.children.push_back(std::move(b));
+    };
+    if (!after.empty()) bound(expr_op::tuple_gt, after);
+    bound(expr_op::tuple_le, last);
+    return range;
 }
 
 std::string describe_key(const table_info& t, const std::vector<value>& key) {
@@ -35,14 +40,15 @@ std::string describe_key(const table_info& t, const std::vector<value>& key) {
 
 }  // namespace
 
-std::uint64_t run_in_batches(session& s, const query_spec& q, std::size_t batch_rows,
+std::uint64_t run_in_batches(const session_handle& s, const query_spec& q, std::size_t batch_rows,
                              const std::vector<std::pair<std::size_t, value>>& sets, const batch_options& options) {
     const table_info& t = *q.table;
     const std::string what = sets.empty() ? "remove_in_batches" : "update_in_batches";
     const std::string context = "sluice: " + std::string(t.name) + ": " + what + ": ";
     if (batch_rows == 0) throw error(context + "the batch size must be at least 1");
     if (q.limit || q.offset) throw error(context + "limit() and offset() are not supported; every matching row is visited");
-    if (s.in_transaction())
+    session_impl& impl = s.get(t);
+    if (impl.transaction_depth > 0)
         throw error(context + "each batch commits on its own, so it cannot run inside a transaction; "
                               "call it outside, or use update()/remove() inside yours");
     for (const auto& set : sets)
@@ -50,7 +56,6 @@ std::uint64_t run_in_batches(session& s, const query_spec& q, std::size_t batch_
             throw error(context + "cannot set the primary key column " + std::string(t.columns[set.first].name) +
                         ": the walk is ordered by it");
 
-    session_impl& impl = s.impl();
     query_spec walk = q;
     walk.order.clear();
     walk.resume.reset();
@@ -76,25 +81,28 @@ std::uint64_t run_in_batches(session& s, const query_spec& q, std::size_t batch_
                 found = 0;
                 affected = 0;
                 const dialect& d = impl.sql_for(t);
-                auto tx = s.transaction();
+                auto tx = transaction_access::begin(impl);
                 // The keys of the next batch: a short index range read.
+                // last_key is the greatest key read (compared here, byte-wise like the keyset
+                // predicate), not the last row: the server's order of long text keys is inexact.
+                std::vector<value> key;
                 read_keyset_page(impl, d, walk, terms, last, batch_rows, key_columns, [&](row_reader& row) {
-                    std::vector<value>& target = found == 0 ? first_key : last_key;
-                    target.clear();
+                    key.clear();
                     for (std::size_t i = 0; i < key_columns.size(); ++i)
-                        target.push_back(read_value(row, static_cast<int>(i), t.columns[key_columns[i]].kind));
+                        key.push_back(read_value(row, static_cast<int>(i), t.columns[key_columns[i]].kind));
+                    if (found == 0) first_key = key;
+                    if (found == 0 || last_key < key) last_key = key;
                     ++found;
                 });
                 if (found == 0) {
                     tx.commit();
                     return;
                 }
-                if (found == 1) last_key = first_key;
 
                 // The mutation, by key range, with the filters applied again: a row changed since the
                 // key read so that it no longer matches is left alone.
                 rendered range;
-                const expr_node bounds = key_range(t, first_key, last_key);
+                const expr_node bounds = key_range(t, before, last_key);
                 render_expr(d, t, bounds, range);
                 rendered stmt;
                 if (sets.empty()) {

@@ -178,6 +178,9 @@ void bulk_writer::write(const void* rows, std::size_t count) {
                 } catch (const statement_error& single) {
                     failing = r;
                     detail = single.what();
+                    if (st.upsert && impl.sql().is_upsert_key_conflict(single.code()))
+                        detail = "it collides with a different row on a unique key other than the primary key (an "
+                                 "upsert updates only the row with the same primary key): " + detail;
                 }
             }
         } catch (const error&) {

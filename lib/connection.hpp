@@ -42,6 +42,13 @@ public:
     virtual std::size_t max_parameters() const noexcept = 0;
     // Largest number of bytes of bound values one statement may carry.
     virtual std::size_t max_packet_bytes() const noexcept = 0;
+    // The longest text or blob value (in bytes) whose position in an ORDER BY the server gets
+    // exactly right. MariaDB sorts by the first max_sort_length bytes of a key's weight string
+    // only (4 bytes a character for utf8mb4 text), so rows with longer keys may come out of order.
+    virtual std::size_t exact_sort_bytes(column_kind kind) const noexcept {
+        (void)kind;
+        return static_cast<std::size_t>(-1);
+    }
     virtual void* native_handle() noexcept = 0;
     // The server's id for this connection (0 where there is no server).
     virtual std::uint64_t server_connection_id() noexcept = 0;

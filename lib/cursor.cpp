@@ -16,7 +16,7 @@ std::string table_context(const query_spec& q) { return "sluice: " + std::string
 }  // namespace
 
 struct pager::state {
-    session* owner;
+    session_handle owner;
     query_spec spec;
     std::size_t page_size;
     std::vector<order_term> terms;
@@ -27,17 +27,18 @@ struct pager::state {
     bool exhausted = false;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::unique_ptr<session_impl> snapshot;  // the scan's own connection, for consistent_snapshot()
+    std::vector<long_key_check> long_keys;   // order keys the server may sort inexactly
 
-    session_impl& connection() { return snapshot ? *snapshot : owner->impl(); }
+    session_impl& connection() { return snapshot ? *snapshot : owner.get(*spec.table); }
 
     std::string encode(std::span<const value_ref> key, std::uint64_t rows) const {
         return encode_token(fingerprint, key, rows);
     }
 };
 
-pager::pager(session& s, query_spec spec, std::size_t page_size) : state_(std::make_unique<state>()) {
+pager::pager(const session_handle& s, query_spec spec, std::size_t page_size) : state_(std::make_unique<state>()) {
     state& st = *state_;
-    st.owner = &s;
+    st.owner = s;
     st.spec = std::move(spec);
     st.page_size = page_size;
     const query_spec& q = st.spec;
@@ -54,17 +55,19 @@ pager::pager(session& s, query_spec spec, std::size_t page_size) : state_(std::m
                         "datetime column");
     }
     st.terms = keyset_terms(q);
+    session_impl& owner = s.get(*q.table);
+    st.long_keys = long_key_checks(owner.conn(), *q.table, st.terms);
     st.fingerprint = fingerprint(q);
     if (q.resume) decode_token(*q.resume, q, st.fingerprint, st.terms.size(), st.last_key, st.rows_read);
     if (q.limit && st.rows_read >= *q.limit) st.exhausted = true;
     if (q.snapshot) {
         if (q.resume) throw error(table_context(q) + "a consistent_snapshot() scan cannot resume: the snapshot it came from is gone");
-        const connection_target& target = s.impl().target();
+        const connection_target& target = owner.target();
         if (target.backend == backend_kind::sqlite && target.path == ":memory:")
             throw error(table_context(q) + "consistent_snapshot() opens a second connection, and an in-memory SQLite database has no second connection");
         st.snapshot = std::make_unique<session_impl>(target);
-        st.snapshot->observer = s.impl().observer;
-        st.snapshot->echo = s.impl().echo;
+        st.snapshot->observer = owner.observer;
+        st.snapshot->echo = owner.echo;
         st.snapshot->run(target.backend == backend_kind::sqlite ? "BEGIN" : "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", {});
         st.snapshot->transaction_depth = 1;  // a lost connection ends the scan: no silent re-read
     }
@@ -93,6 +96,12 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
                          [&](row_reader& row) { read_object(t, row, slot(rows++), 0); });
     }, [&] { return position_token(); });
 
+    for (const long_key_check& check : st.long_keys)
+        for (std::size_t r = 0; r < rows; ++r) {
+            const value_ref v = field_ref(t.columns[check.column], slot(r));
+            if (const auto* text = std::get_if<std::string_view>(&v)) require_exact_order(t, check, text->size());
+            else if (const auto* bytes = std::get_if<std::span<const std::byte>>(&v)) require_exact_order(t, check, bytes->size());
+        }
     if (rows > 0) {
         const void* last = slot(rows - 1);
         st.last_key.resize(st.terms.size());

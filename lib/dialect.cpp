@@ -88,6 +88,8 @@ public:
         return sql + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets);
     }
     bool keyset_branches() const noexcept override { return true; }
+    // SQLITE_CONSTRAINT_UNIQUE: ON CONFLICT (pk) handles the key, so this is another unique index.
+    bool is_upsert_key_conflict(int code) const noexcept override { return code == 2067; }
     std::string_view like_escape_clause() const noexcept override { return " ESCAPE '\\'"; }
 };
 
@@ -145,20 +147,26 @@ public:
         return sql + ")";
     }
 
+    // ON DUPLICATE KEY UPDATE fires on any unique key. An upsert must only update the row with
+    // the same primary key, so the first assignment keeps the key when it matches and otherwise
+    // divides by zero, which strict mode (sluice's sql_mode) makes an error that ends the
+    // statement: a collision on another unique key is never an update of a different row.
     std::string upsert_clause(const table_info& table) const override {
-        std::string sets;
+        std::string same_key;
+        for (std::size_t k : table.primary_key) {
+            const std::string name = quote(table.columns[k].name);
+            same_key += (same_key.empty() ? "" : " AND ") + name + " <=> VALUES(" + name + ")";
+        }
+        const std::string first_key = quote(table.columns[table.primary_key.front()].name);
+        std::string sets = first_key + " = IF(" + same_key + ", " + first_key + ", 1 / 0)";
         for (const column_info& c : table.columns) {
             if (c.primary_key) continue;
-            if (!sets.empty()) sets += ", ";
-            sets += quote(c.name) + " = VALUES(" + quote(c.name) + ")";
-        }
-        if (sets.empty()) {
-            // Nothing to update: a no-op assignment keeps the statement valid and row-preserving.
-            const std::string pk = quote(table.columns[table.primary_key.front()].name);
-            sets = pk + " = " + pk;
+            sets += ", " + quote(c.name) + " = VALUES(" + quote(c.name) + ")";
         }
         return " ON DUPLICATE KEY UPDATE " + sets;
     }
+    // ER_DIVISION_BY_ZERO: only the key guard above divides.
+    bool is_upsert_key_conflict(int code) const noexcept override { return code == 1365; }
     bool keyset_branches() const noexcept override { return false; }
     std::string like_operand(const std::string& quoted_column) const override { return "CONCAT(" + quoted_column + ")"; }
     // MariaDB reads backslash escapes inside string literals: '\\' is one backslash.

@@ -24,6 +24,9 @@ public:
     virtual std::string create_index(const table_info& table, const std::vector<std::size_t>& columns) const = 0;
     // "ON CONFLICT (pk) DO UPDATE SET c = excluded.c" or "ON DUPLICATE KEY UPDATE c = VALUES(c)".
     virtual std::string upsert_clause(const table_info& table) const = 0;
+    // Whether an upsert's error code means the row collides with a different row on a unique
+    // key other than the primary key (an upsert updates only the row with its primary key).
+    virtual bool is_upsert_key_conflict(int code) const noexcept = 0;
     // Declared type name as the backend reports it back, for verify<T>().
     virtual std::string type_name(const table_info& table, const column_info& column) const = 0;
     // How a keyset page after the last key (a, b) is asked for:

@@ -1,5 +1,7 @@
 #include "keyset_page.hpp"
 
+#include <sluice/error.hpp>
+
 namespace sluice::detail {
 
 std::uint64_t read_keyset_page(session_impl& impl, const dialect& d, const query_spec& q,
@@ -27,6 +29,27 @@ std::uint64_t read_keyset_page(session_impl& impl, const dialect& d, const query
         }
     }
     return rows;
+}
+
+std::vector<long_key_check> long_key_checks(const connection& c, const table_info& t, const std::vector<order_term>& terms) {
+    std::vector<long_key_check> checks;
+    for (const order_term& o : terms) {
+        const column_kind kind = t.columns[o.column].kind;
+        if (kind != column_kind::text && kind != column_kind::blob) continue;
+        const std::size_t limit = c.exact_sort_bytes(kind);
+        if (limit != static_cast<std::size_t>(-1)) checks.push_back({o.column, limit});
+    }
+    return checks;
+}
+
+void require_exact_order(const table_info& t, const long_key_check& check, std::size_t bytes) {
+    if (bytes <= check.max_bytes) return;
+    const column_info& c = t.columns[check.column];
+    throw error("sluice: " + std::string(t.name) + "." + std::string(c.name) + " (" + std::string(to_string(c.kind)) +
+                "): an order key of " + std::to_string(bytes) + " bytes, more than the " + std::to_string(check.max_bytes) +
+                " the server sorts exactly (MariaDB compares only the first max_sort_length bytes of a sort key, 4 a "
+                "character for text), so rows could come out of order, be lost or repeated; refused: order by a "
+                "shorter column, or by the primary key");
 }
 
 }  // namespace sluice::detail

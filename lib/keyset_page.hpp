@@ -14,4 +14,15 @@ std::uint64_t read_keyset_page(session_impl& impl, const dialect& d, const query
                                const std::vector<order_term>& terms, const std::vector<value>& last_key,
                                std::uint64_t limit, const std::vector<std::size_t>& columns, row_callback on_row);
 
+// The order keys whose values the server may sort inexactly (text and blob on MariaDB, see
+// connection::exact_sort_bytes), with the longest value it sorts exactly.
+struct long_key_check {
+    std::size_t column;
+    std::size_t max_bytes;
+};
+std::vector<long_key_check> long_key_checks(const connection& c, const table_info& t, const std::vector<order_term>& terms);
+// Throws sluice::error naming the column when a value is too long to be sorted exactly: a page
+// or result that holds one may be out of order or missing rows, so it is refused, never returned.
+void require_exact_order(const table_info& t, const long_key_check& check, std::size_t bytes);
+
 }  // namespace sluice::detail

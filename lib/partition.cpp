@@ -3,6 +3,8 @@
 #include <sluice/error.hpp>
 #include <sluice/session.hpp>
 
+#include <algorithm>
+
 #include "render.hpp"
 #include "render_query.hpp"
 #include "session_impl.hpp"
@@ -21,14 +23,14 @@ expr_node key_bound(const table_info& t, const std::vector<value>& v, bool lower
 
 }  // namespace
 
-std::vector<query_spec> partition_specs(session& s, const query_spec& q, std::size_t k) {
+std::vector<query_spec> partition_specs(const session_handle& s, const query_spec& q, std::size_t k) {
     const table_info& t = *q.table;
     const std::string context = "sluice: " + std::string(t.name) + ": partitions(): ";
     if (k == 0) throw error(context + "k must be at least 1");
     if (q.limit || q.offset) throw error(context + "limit() and offset() cannot be split into key ranges");
     if (q.resume) throw error(context + "partition the query first, then resume each part from its own token");
 
-    session_impl& impl = s.impl();
+    session_impl& impl = s.get(t);
     const dialect& d = impl.sql_for(t);
     const std::uint64_t total = run_count(s, q);
 
@@ -56,8 +58,12 @@ std::vector<query_spec> partition_specs(session& s, const query_spec& q, std::si
             for (std::size_t c = 0; c < t.primary_key.size(); ++c)
                 key.push_back(read_value(r, static_cast<int>(c), t.columns[t.primary_key[c]].kind));
         });
-        if (!key.empty() && (bounds.empty() || bounds.back() != key)) bounds.push_back(std::move(key));
+        if (!key.empty()) bounds.push_back(std::move(key));
     }
+    // Ascending and distinct, compared here rather than trusting the server's ORDER BY (inexact
+    // for long text keys): disjoint parts need increasing bounds.
+    std::sort(bounds.begin(), bounds.end());
+    bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
 
     std::vector<query_spec> parts;
     for (std::size_t i = 0; i < k; ++i) {

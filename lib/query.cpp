@@ -3,8 +3,12 @@
 #include <sluice/error.hpp>
 #include <sluice/session.hpp>
 
+#include <algorithm>
+
+#include "keyset_page.hpp"
 #include "render_query.hpp"
 #include "session_impl.hpp"
+#include "token.hpp"
 
 namespace sluice::detail {
 namespace {
@@ -33,47 +37,119 @@ void require_unlimited(const query_spec& q, std::string_view operation) {
                     "here (use update_in_batches/remove_in_batches for bounded work)");
 }
 
-}  // namespace
-
-void run_select(session& s, const query_spec& q, const std::vector<std::size_t>& columns, row_sink sink) {
-    session_impl& impl = s.impl();
-    std::vector<std::uint64_t> limits;
-    limits.reserve(2);  // params point into it
-    const rendered r = render_select(impl.sql_for(*q.table), q, columns, limits);
-    run_checked(impl, *q.table, r, [&](row_reader& row) { sink(row); });
+void refuse_resumed(const query_spec& q, std::string_view operation) {
+    if (q.resume)
+        throw error("sluice: " + std::string(q.table->name) + ": " + std::string(operation) +
+                    "() of a resumed query: a resume token continues a scan (yield_per, batches, all, first, count, "
+                    "exists, select); apply writes to the query without resume()");
 }
 
-std::uint64_t run_count(session& s, const query_spec& q) {
-    session_impl& impl = s.impl();
+// A resumed query as a plain one: its scan order made explicit, its limit what is left of the
+// scan's, and the keyset predicate for "after the token's position".
+struct resumed_query {
+    query_spec spec;
+    std::vector<value> last_key;  // `after` binds references into it
+    rendered after;
+    bool exhausted = false;
+
+    const rendered* predicate() const { return after.sql.empty() ? nullptr : &after; }
+};
+
+void resolve_resume(const dialect& d, const query_spec& q, resumed_query& out) {
+    out.spec = q;
+    if (!q.resume) return;
+    if (q.offset)
+        throw error("sluice: " + std::string(q.table->name) +
+                    ": offset() cannot be combined with resume(): the token already says where to continue");
+    const std::vector<order_term> terms = keyset_terms(q);
+    std::uint64_t rows_before = 0;
+    decode_token(*q.resume, q, fingerprint(q), terms.size(), out.last_key, rows_before);
+    out.spec.resume.reset();
+    out.spec.order = terms;
+    if (q.limit) {
+        out.exhausted = rows_before >= *q.limit;
+        out.spec.limit = out.exhausted ? 0 : *q.limit - rows_before;
+    }
+    if (!out.last_key.empty()) render_keyset(d, *q.table, terms, out.last_key, out.after);
+}
+
+}  // namespace
+
+void run_select(const session_handle& s, const query_spec& query, const std::vector<std::size_t>& columns, row_sink sink,
+                std::optional<std::uint64_t> at_most) {
+    session_impl& impl = s.get(*query.table);
+    const dialect& d = impl.sql_for(*query.table);
+    resumed_query resumed;
+    resolve_resume(d, query, resumed);
+    if (resumed.exhausted || (at_most && *at_most == 0)) return;
+    query_spec& q = resumed.spec;
+    if (at_most) q.limit = std::min(q.limit.value_or(*at_most), *at_most);
+    const table_info& t = *q.table;
+    std::vector<std::uint64_t> limits;
+    limits.reserve(2);  // params point into it
+    // Order keys the server may sort inexactly are read too (after the requested columns, where
+    // the sink does not look) and checked on every row.
+    const std::vector<long_key_check> checks =
+        q.order.empty() ? std::vector<long_key_check>{} : long_key_checks(impl.conn(), t, keyset_terms(q));
+    std::vector<std::size_t> selected = columns;
+    std::vector<int> check_positions;
+    for (const long_key_check& c : checks) {
+        if (selected.empty()) {
+            check_positions.push_back(static_cast<int>(c.column));
+            continue;
+        }
+        const auto at = std::find(selected.begin(), selected.end(), c.column);
+        check_positions.push_back(static_cast<int>(at - selected.begin()));
+        if (at == selected.end()) selected.push_back(c.column);
+    }
+    const rendered r = render_select(d, q, selected, limits, resumed.predicate());
+    run_checked(impl, t, r, [&](row_reader& row) {
+        for (std::size_t i = 0; i < checks.size(); ++i) {
+            const int at = check_positions[i];
+            if (row.is_null(at)) continue;
+            require_exact_order(t, checks[i], t.columns[checks[i].column].kind == column_kind::text ? row.get_text(at).size()
+                                                                                                     : row.get_blob(at).size());
+        }
+        sink(row);
+    });
+}
+
+std::uint64_t run_count(const session_handle& s, const query_spec& query) {
+    session_impl& impl = s.get(*query.table);
+    const dialect& d = impl.sql_for(*query.table);
+    resumed_query resumed;
+    resolve_resume(d, query, resumed);
+    if (resumed.exhausted) return 0;
     std::vector<std::uint64_t> limits;
     limits.reserve(2);
-    const rendered r = render_count(impl.sql_for(*q.table), q, limits);
+    const rendered r = render_count(d, resumed.spec, limits, resumed.predicate());
     std::uint64_t count = 0;
-    run_checked(impl, *q.table, r, [&](row_reader& row) { count = row.get_uint64(0); });
+    run_checked(impl, *query.table, r, [&](row_reader& row) { count = row.get_uint64(0); });
     return count;
 }
 
-bool run_exists(session& s, const query_spec& q) {
+bool run_exists(const session_handle& s, const query_spec& q) {
     if (q.limit && *q.limit == 0) return false;
     query_spec one = q;
-    one.limit = 1;
-    one.order.clear();  // order does not change whether a row exists
-    if (q.offset) one.order = q.order;
+    // Order does not change whether a row exists, unless an offset or a resume position does.
+    if (!q.offset && !q.resume) one.order.clear();
     bool found = false;
-    run_select(s, one, {q.table->primary_key.front()}, [&](row_reader&) { found = true; });
+    run_select(s, one, {q.table->primary_key.front()}, [&](row_reader&) { found = true; }, 1);
     return found;
 }
 
-std::uint64_t run_update(session& s, const query_spec& q, const std::vector<std::pair<std::size_t, value>>& sets) {
+std::uint64_t run_update(const session_handle& s, const query_spec& q, const std::vector<std::pair<std::size_t, value>>& sets) {
     require_unlimited(q, "update");
-    session_impl& impl = s.impl();
+    refuse_resumed(q, "update");
+    session_impl& impl = s.get(*q.table);
     const rendered r = render_update(impl.sql_for(*q.table), q, sets);
     return run_checked(impl, *q.table, r, [](row_reader&) {}, &sets);
 }
 
-std::uint64_t run_remove(session& s, const query_spec& q) {
+std::uint64_t run_remove(const session_handle& s, const query_spec& q) {
     require_unlimited(q, "remove");
-    session_impl& impl = s.impl();
+    refuse_resumed(q, "remove");
+    session_impl& impl = s.get(*q.table);
     const rendered r = render_delete(impl.sql_for(*q.table), q);
     return run_checked(impl, *q.table, r, [](row_reader&) {});
 }

@@ -207,7 +207,7 @@ void render_order(const dialect& d, const query_spec& q, rendered& out) {
 }
 
 rendered render_select(const dialect& d, const query_spec& q, const std::vector<std::size_t>& columns,
-                       std::vector<std::uint64_t>& limit_storage) {
+                       std::vector<std::uint64_t>& limit_storage, const rendered* after) {
     rendered out;
     out.sql = "SELECT ";
     if (columns.empty()) {
@@ -222,22 +222,23 @@ rendered render_select(const dialect& d, const query_spec& q, const std::vector<
         }
     }
     out.sql += " FROM " + d.quote(q.table->name);
-    render_where(d, q, out);
+    render_where(d, q, out, after);
     render_order(d, q, out);
     append_limit(d, q, out, limit_storage);
     return out;
 }
 
-rendered render_count(const dialect& d, const query_spec& q, std::vector<std::uint64_t>& limit_storage) {
+rendered render_count(const dialect& d, const query_spec& q, std::vector<std::uint64_t>& limit_storage,
+                      const rendered* after) {
     rendered out;
     if (!q.limit && !q.offset) {
         out.sql = "SELECT COUNT(*) FROM " + d.quote(q.table->name);
-        render_where(d, q, out);
+        render_where(d, q, out, after);
         return out;
     }
     // A count of a limited query counts the rows the query would return.
     out.sql = "SELECT COUNT(*) FROM (SELECT 1 FROM " + d.quote(q.table->name);
-    render_where(d, q, out);
+    render_where(d, q, out, after);
     render_order(d, q, out);
     append_limit(d, q, out, limit_storage);
     out.sql += ") AS sluice_counted";

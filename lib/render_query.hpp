@@ -22,9 +22,11 @@ void render_expr(const dialect& d, const table_info& t, const expr_node& n, rend
 void render_where(const dialect& d, const query_spec& q, rendered& out, const rendered* extra = nullptr);
 // " ORDER BY k1 [DESC], ..., <pk columns>" with the primary key appended as the tiebreak.
 void render_order(const dialect& d, const query_spec& q, rendered& out);
+// `after`, when given, is a keyset predicate that leads the WHERE (a resumed query).
 rendered render_select(const dialect& d, const query_spec& q, const std::vector<std::size_t>& columns,
-                       std::vector<std::uint64_t>& limit_storage);
-rendered render_count(const dialect& d, const query_spec& q, std::vector<std::uint64_t>& limit_storage);
+                       std::vector<std::uint64_t>& limit_storage, const rendered* after = nullptr);
+rendered render_count(const dialect& d, const query_spec& q, std::vector<std::uint64_t>& limit_storage,
+                      const rendered* after = nullptr);
 rendered render_update(const dialect& d, const query_spec& q, const std::vector<std::pair<std::size_t, value>>& sets);
 rendered render_delete(const dialect& d, const query_spec& q);
 

@@ -267,25 +267,36 @@ using detail::field_ref;
 session::session(std::string_view url)
     : impl_(std::make_unique<detail::session_impl>(detail::parse_url(url))) {}
 session::session(session&&) noexcept = default;
+
+detail::session_impl& session::impl() {
+    if (!impl_) throw error("sluice: use of a moved-from session (it was moved into another session object)");
+    return *impl_;
+}
+
+detail::session_handle session::handle() const {
+    if (!impl_) throw error("sluice: use of a moved-from session (it was moved into another session object)");
+    return {impl_.get(), impl_->alive};
+}
 session& session::operator=(session&&) noexcept = default;
 session::~session() = default;
 
-backend session::backend() const noexcept {
+backend session::backend() const {
+    if (!impl_) throw error("sluice: use of a moved-from session (it was moved into another session object)");
     return impl_->target().backend == detail::backend_kind::sqlite ? backend::sqlite : backend::mariadb;
 }
 
 std::vector<std::string> session::create_table_sql(const table_info& t) const {
-    return detail::render_create_table(impl_->sql(), t);
+    return detail::render_create_table(handle().impl->sql(), t);
 }
 
 void session::create_table(const table_info& t) {
-    impl_->forget_table_engines();
-    for (const std::string& sql : create_table_sql(t)) impl_->run(sql, {});
+    impl().forget_table_engines();
+    for (const std::string& sql : create_table_sql(t)) impl().run(sql, {});
 }
 
 void session::drop_table(const table_info& t) {
-    impl_->forget_table_engines();
-    impl_->run(detail::render_drop_table(impl_->sql(), t), {});
+    impl().forget_table_engines();
+    impl().run(detail::render_drop_table(impl().sql(), t), {});
 }
 
 void session::verify(const table_info& t) {
@@ -297,12 +308,12 @@ void session::verify(const table_info& t) {
     const std::string_view table_name = t.name;
     const value_ref name_param[] = {table_name};
     if (backend() == backend::sqlite) {
-        impl_->run(R"(SELECT name, type, "notnull", pk FROM pragma_table_info(?))", name_param, [&](detail::row_reader& r) {
+        impl().run(R"(SELECT name, type, "notnull", pk FROM pragma_table_info(?))", name_param, [&](detail::row_reader& r) {
             const bool key = r.get_int64(3) != 0;
             live.push_back({std::string(r.get_text(0)), std::string(r.get_text(1)), r.get_int64(2) == 0 && !key});
         });
     } else {
-        impl_->run("SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE FROM information_schema.COLUMNS "
+        impl().run("SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE FROM information_schema.COLUMNS "
                    "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
                    name_param, [&](detail::row_reader& r) {
                        live.push_back({std::string(r.get_text(0)), detail::normalize_mysql_type(std::string(r.get_text(1))),
@@ -317,7 +328,7 @@ void session::verify(const table_info& t) {
     };
     for (const column_info& c : t.columns) {
         const auto found = std::find_if(live.begin(), live.end(), [&](const live_column& l) { return l.name == c.name; });
-        const std::string expected_type = detail::lowercase(impl_->sql().type_name(t, c));
+        const std::string expected_type = detail::lowercase(impl().sql().type_name(t, c));
         const bool expected_nullable = c.nullable && !c.primary_key;
         if (found == live.end()) {
             problems.push_back("column " + std::string(c.name) + ": missing (expected " + describe_column(expected_type, expected_nullable) + ")");
@@ -344,8 +355,8 @@ void session::insert(const table_info& t, void* obj) {
         params.push_back(field_ref(t.columns[i], obj));
         columns.push_back(i);
     }
-    detail::run_write(*impl_, t, detail::render_insert(impl_->sql(), t, with_key), params, columns);
-    if (!with_key) detail::write_back_key(t, obj, impl_->conn().last_insert_id());
+    detail::run_write(impl(), t, detail::render_insert(impl().sql(), t, with_key), params, columns);
+    if (!with_key) detail::write_back_key(t, obj, impl().conn().last_insert_id());
 }
 
 bool session::get(const table_info& t, std::span<const value_ref> key, void* out) {
@@ -353,7 +364,7 @@ bool session::get(const table_info& t, std::span<const value_ref> key, void* out
         throw error("sluice: get<" + std::string(t.name) + ">: the primary key has " + std::to_string(t.primary_key.size()) +
                     " column(s), " + std::to_string(key.size()) + " value(s) given");
     bool found = false;
-    impl_->run(detail::render_select_by_key(impl_->sql(), t), key, [&](detail::row_reader& row) {
+    impl().run(detail::render_select_by_key(impl().sql(), t), key, [&](detail::row_reader& row) {
         detail::read_object(t, row, out);
         found = true;
     });
@@ -372,7 +383,7 @@ void session::update(const table_info& t, const void* obj) {
         params.push_back(field_ref(t.columns[k], obj));
         columns.push_back(k);
     }
-    if (detail::run_write(*impl_, t, detail::render_update_by_key(impl_->sql(), t), params, columns) == 0) {
+    if (detail::run_write(impl(), t, detail::render_update_by_key(impl().sql(), t), params, columns) == 0) {
         std::string key;
         for (std::size_t k : t.primary_key)
             key += (key.empty() ? "" : ", ") + std::string(t.columns[k].name) + "=" + describe(field_ref(t.columns[k], obj));
@@ -383,7 +394,7 @@ void session::update(const table_info& t, const void* obj) {
 bool session::remove(const table_info& t, const void* obj) {
     std::vector<value_ref> params;
     for (std::size_t k : t.primary_key) params.push_back(field_ref(t.columns[k], obj));
-    return detail::run_write(*impl_, t, detail::render_delete_by_key(impl_->sql_for(t), t), params, t.primary_key) > 0;
+    return detail::run_write(impl(), t, detail::render_delete_by_key(impl().sql_for(t), t), params, t.primary_key) > 0;
 }
 
 void session::upsert(const table_info& t, void* obj) {
@@ -395,13 +406,24 @@ void session::upsert(const table_info& t, void* obj) {
         params.push_back(field_ref(t.columns[i], obj));
         columns.push_back(i);
     }
-    detail::run_write(*impl_, t, detail::render_upsert(impl_->sql(), t, with_key), params, columns);
-    if (!with_key) detail::write_back_key(t, obj, impl_->conn().last_insert_id());
+    try {
+        detail::run_write(impl(), t, detail::render_upsert(impl().sql(), t, with_key), params, columns);
+    } catch (const statement_error& e) {
+        if (!impl().sql().is_upsert_key_conflict(e.code())) throw;
+        std::string key;
+        for (std::size_t k : t.primary_key)
+            key += (key.empty() ? "" : ", ") + std::string(t.columns[k].name) + "=" + describe(field_ref(t.columns[k], obj));
+        throw statement_error("sluice: " + std::string(t.name) + ": upsert of the row with " + (with_key ? key : "a new key") +
+                                  " collides with a different row on a unique key other than the primary key; nothing was "
+                                  "written (an upsert updates only the row with the same primary key): " + e.what(),
+                              e.code(), e.sql_state());
+    }
+    if (!with_key) detail::write_back_key(t, obj, impl().conn().last_insert_id());
 }
 
 std::uint64_t session::execute(std::string_view sql, std::span<const value_ref> values) {
     try {
-        return impl_->run(sql, values);
+        return impl().run(sql, values);
     } catch (const detail::bind_mismatch& m) {
         throw conversion_error("sluice: value " + std::to_string(m.index + 1) + " of [" + std::string(sql) + "]: " + m.what);
     }
@@ -426,7 +448,7 @@ std::optional<std::string> cell_text(detail::row_reader& row, int c) {
 std::optional<std::string> session::scalar(std::string_view sql, std::span<const value_ref> values) {
     std::optional<std::string> out;
     bool first = true;
-    impl_->run(sql, values, [&](detail::row_reader& row) {
+    impl().run(sql, values, [&](detail::row_reader& row) {
         if (std::exchange(first, false)) out = cell_text(row, 0);
     });
     return out;
@@ -434,7 +456,7 @@ std::optional<std::string> session::scalar(std::string_view sql, std::span<const
 
 std::vector<raw_row> session::rows(std::string_view sql, std::span<const value_ref> values) {
     std::vector<raw_row> out;
-    impl_->run(sql, values, [&](detail::row_reader& row) {
+    impl().run(sql, values, [&](detail::row_reader& row) {
         raw_row r;
         for (int c = 0; c < row.columns(); ++c) r.push_back(cell_text(row, c));
         out.push_back(std::move(r));
@@ -442,33 +464,45 @@ std::vector<raw_row> session::rows(std::string_view sql, std::span<const value_r
     return out;
 }
 
-void session::on_statement(std::function<void(const statement_event&)> callback) { impl_->observer = std::move(callback); }
+void session::on_statement(std::function<void(const statement_event&)> callback) { impl().observer = std::move(callback); }
 
 // --- transactions ---------------------------------------------------------------------------
 
+namespace detail {
 namespace {
 std::string savepoint_name(int depth) { return "sluice_sp_" + std::to_string(depth); }
-}  // namespace
-
 // ER_CHECK_NOT_IMPLEMENTED: "The storage engine for the table doesn't support SAVEPOINT".
 constexpr int savepoint_not_supported = 1178;
+}  // namespace
+}  // namespace detail
+using detail::savepoint_name;
 
-sluice::transaction session::transaction() {
-    const int depth = impl_->transaction_depth + 1;
+sluice::transaction session::transaction() { return detail::transaction_access::begin(impl()); }
+
+namespace detail {
+session_impl& session_handle::get(const table_info& t) const {
+    if (!impl || alive.expired())
+        throw error("sluice: " + std::string(t.name) + ": the session this query or scan was made on has been destroyed");
+    return *impl;
+}
+
+sluice::transaction transaction_access::begin(session_impl& s) {
+    const int depth = s.transaction_depth + 1;
     bool flat = false;
     if (depth == 1) {
-        impl_->run(backend() == backend::sqlite ? "BEGIN IMMEDIATE" : "START TRANSACTION", {});
+        s.run(s.target().backend == backend_kind::sqlite ? "BEGIN IMMEDIATE" : "START TRANSACTION", {});
     } else {
         try {
-            impl_->run("SAVEPOINT " + savepoint_name(depth), {});
+            s.run("SAVEPOINT " + savepoint_name(depth), {});
         } catch (const statement_error& e) {
             if (e.code() != savepoint_not_supported) throw;
             flat = true;
         }
     }
-    impl_->transaction_depth = depth;
-    return sluice::transaction(*impl_, impl_->alive, depth, impl_->generation, flat);
+    s.transaction_depth = depth;
+    return sluice::transaction(s, s.alive, depth, s.generation, flat);
 }
+}  // namespace detail
 
 bool session::is_retryable(const statement_error& e) noexcept {
     // MariaDB/MySQL: deadlock (1213, SQLSTATE 40001). SQLite: SQLITE_BUSY and its extended codes
@@ -479,16 +513,16 @@ bool session::is_retryable(const statement_error& e) noexcept {
 
 void session::set_retry_policy(const retry_policy& policy) {
     if (policy.attempts < 1) throw error("sluice: retry_policy.attempts must be at least 1");
-    impl_->retry = policy;
+    impl().retry = policy;
 }
-const retry_policy& session::get_retry_policy() const noexcept { return impl_->retry; }
+const retry_policy& session::get_retry_policy() const { return handle().impl->retry; }
 
 std::uint64_t session::connection_id() {
-    if (!impl_->connected()) impl_->reconnect();
-    return impl_->conn().server_connection_id();
+    if (!impl().connected()) impl().reconnect();
+    return impl().conn().server_connection_id();
 }
 
-bool session::in_transaction() const noexcept { return impl_->transaction_depth > 0; }
+bool session::in_transaction() const noexcept { return impl_ && impl_->transaction_depth > 0; }
 
 transaction::transaction(transaction&& other) noexcept
     : impl_(std::exchange(other.impl_, nullptr)),

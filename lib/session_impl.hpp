@@ -68,6 +68,12 @@ private:
     std::unique_ptr<connection> conn_;
 };
 
+// Opens a transaction (a savepoint inside one) on the session's connection: what
+// session::transaction() does, for code that holds only the session's state.
+struct transaction_access {
+    static sluice::transaction begin(session_impl& s);
+};
+
 // Fills obj's fields from the current row (columns in model order, starting at `first`);
 // wraps conversion failures with table and column.
 void read_object(const table_info& t, row_reader& row, void* obj, int first = 0);

@@ -34,7 +34,7 @@ namespace detail {
 // The non-template keyset pager behind yield_per and batches.
 class SLUICE_API pager {
 public:
-    pager(session& s, query_spec spec, std::size_t page_size);
+    pager(const session_handle& s, query_spec spec, std::size_t page_size);
     pager(pager&&) noexcept;
     pager& operator=(pager&&) noexcept;
     ~pager();
@@ -58,7 +58,9 @@ private:
 };
 
 template <class T> struct cursor_state {
-    cursor_state(const query<T>& q, std::size_t n) : pages(q.owner(), q.spec(), n) { buffer.reserve(n); }
+    cursor_state(const query<T>& q, std::size_t n) : pages(query_access::session(q), query_access::spec(q), n) {
+        buffer.reserve(n);
+    }
 
     void fetch() {
         if (started_pages) previous_page_token = pages.position_token();

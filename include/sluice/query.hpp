@@ -20,9 +20,19 @@ namespace sluice {
 template <class T> class yield_range;
 template <class T> class batch_range;
 
+namespace detail {
+// Internal access to a query's parts, for the cursor (not part of the API).
+struct query_access {
+    template <class Q> static const query_spec& spec(const Q& q) noexcept { return q.spec_; }
+    template <class Q> static const session_handle& session(const Q& q) noexcept { return q.session_; }
+};
+}  // namespace detail
+
+// A query may outlive neither its session's destruction (using it then throws sluice::error)
+// nor is it tied to the session object's address: it follows a moved session.
 template <class T> class query {
 public:
-    query(session& s) : session_(&s) { spec_.table = &table_of<T>(); }
+    query(session& s) : session_(s.handle()) { spec_.table = &table_of<T>(); }
 
     // Filters; several where() calls are ANDed.
     query where(predicate<T> p) const {
@@ -81,21 +91,21 @@ public:
     // gappy or skewed keys still give parts of equal size (as of the probe).
     std::vector<query> partitions(std::size_t k) const {
         std::vector<query> parts;
-        for (detail::query_spec& part : detail::partition_specs(*session_, spec_, k)) parts.push_back(query(*session_, std::move(part)));
+        for (detail::query_spec& part : detail::partition_specs(session_, spec_, k)) parts.push_back(query(session_, std::move(part)));
         return parts;
     }
 
     // The same query, run on another session (of a pool, in another thread).
     query on(session& s) const {
         query q = *this;
-        q.session_ = &s;
+        q.session_ = s.handle();
         return q;
     }
 
     // --- terminal operations -------------------------------------------------------------
     std::vector<T> all() const {
         std::vector<T> out;
-        detail::run_select(*session_, spec_, {}, [&](detail::row_reader& row) {
+        detail::run_select(session_, spec_, {}, [&](detail::row_reader& row) {
             out.emplace_back();
             detail::read_row(*spec_.table, row, &out.back());
         });
@@ -104,22 +114,22 @@ public:
 
     std::optional<T> first() const {
         std::optional<T> out;
-        detail::run_select(*session_, limit(1).spec_, {}, [&](detail::row_reader& row) {
+        detail::run_select(session_, spec_, {}, [&](detail::row_reader& row) {
             out.emplace();
             detail::read_row(*spec_.table, row, &*out);
-        });
+        }, 1);
         return out;
     }
 
-    std::uint64_t count() const { return detail::run_count(*session_, spec_); }
-    bool exists() const { return detail::run_exists(*session_, spec_); }
+    std::uint64_t count() const { return detail::run_count(session_, spec_); }
+    bool exists() const { return detail::run_exists(session_, spec_); }
 
     // Just the named columns, as tuples.
     template <class... M> std::vector<std::tuple<M...>> select(M T::*... members) const {
         static_assert(sizeof...(M) > 0, "sluice: select() needs at least one column");
         const std::vector<std::size_t> columns{column_index(members)...};
         std::vector<std::tuple<M...>> out;
-        detail::run_select(*session_, spec_, columns, [&](detail::row_reader& row) {
+        detail::run_select(session_, spec_, columns, [&](detail::row_reader& row) {
             out.emplace_back();
             read_tuple(row, columns, out.back(), std::index_sequence_for<M...>{});
         });
@@ -131,11 +141,11 @@ public:
         std::vector<std::pair<std::size_t, value>> sets;
         sets.emplace_back(first.column, std::move(first.v));
         (sets.emplace_back(more.column, std::move(more.v)), ...);
-        return detail::run_update(*session_, spec_, sets);
+        return detail::run_update(session_, spec_, sets);
     }
 
     // DELETE ... WHERE <filters>; returns rows deleted.
-    std::uint64_t remove() const { return detail::run_remove(*session_, spec_); }
+    std::uint64_t remove() const { return detail::run_remove(session_, spec_); }
 
     // For tables too big for one statement: walk the matching rows by primary-key ranges, one
     // short transaction per batch of at most batch_rows rows. Rows added behind the walk are not
@@ -146,24 +156,22 @@ public:
         std::vector<std::pair<std::size_t, value>> sets;
         sets.emplace_back(first.column, std::move(first.v));
         (sets.emplace_back(more.column, std::move(more.v)), ...);
-        return detail::run_in_batches(*session_, spec_, batch_rows, sets, options);
+        return detail::run_in_batches(session_, spec_, batch_rows, sets, options);
     }
     template <class... A> std::uint64_t update_in_batches(std::size_t batch_rows, assignment<T> first, A... more) const {
         return update_in_batches(batch_rows, batch_options{}, std::move(first), std::move(more)...);
     }
     std::uint64_t remove_in_batches(std::size_t batch_rows, batch_options options = {}) const {
-        return detail::run_in_batches(*session_, spec_, batch_rows, {}, options);
+        return detail::run_in_batches(session_, spec_, batch_rows, {}, options);
     }
 
     // Lazy keyset-paginated iteration in O(page) memory (see cursor.hpp).
     yield_range<T> yield_per(std::size_t page_size) const;
     batch_range<T> batches(std::size_t page_size) const;
 
-    const detail::query_spec& spec() const noexcept { return spec_; }
-    session& owner() const noexcept { return *session_; }
-
 private:
-    query(session& s, detail::query_spec spec) : session_(&s), spec_(std::move(spec)) {}
+    friend struct detail::query_access;
+    query(detail::session_handle s, detail::query_spec spec) : session_(std::move(s)), spec_(std::move(spec)) {}
 
     template <class Tuple, std::size_t... I>
     void read_tuple(detail::row_reader& row, const std::vector<std::size_t>& columns, Tuple& out,
@@ -173,7 +181,7 @@ private:
          ...);
     }
 
-    session* session_;
+    detail::session_handle session_;
     detail::query_spec spec_;
 };
 

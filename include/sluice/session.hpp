@@ -15,6 +15,7 @@
 #include <sluice/detail/bind.hpp>
 #include <sluice/detail/bulk.hpp>
 #include <sluice/detail/export.hpp>
+#include <sluice/detail/query_spec.hpp>
 #include <sluice/error.hpp>
 #include <sluice/model.hpp>
 
@@ -22,6 +23,7 @@ namespace sluice {
 
 namespace detail {
 class session_impl;
+struct transaction_access;
 }  // namespace detail
 
 template <class T> class query;
@@ -76,6 +78,7 @@ public:
 
 private:
     friend class session;
+    friend struct detail::transaction_access;
     transaction(detail::session_impl& impl, std::weak_ptr<const void> alive, int depth, std::uint64_t generation, bool flat)
         : impl_(&impl), alive_(std::move(alive)), depth_(depth), generation_(generation), flat_(flat) {}
     // The session, unless it was destroyed (closing its connection ended the transaction).
@@ -96,7 +99,7 @@ public:
     session& operator=(session&&) noexcept;
     ~session();
 
-    sluice::backend backend() const noexcept;
+    sluice::backend backend() const;
 
     // --- schema ---------------------------------------------------------------------------
     template <class T> void create_table() { create_table(table_of<T>()); }
@@ -173,7 +176,7 @@ public:
 
     // --- connection -----------------------------------------------------------------------
     void set_retry_policy(const retry_policy& policy);
-    const retry_policy& get_retry_policy() const noexcept;
+    const retry_policy& get_retry_policy() const;
     // The server's id for this connection (MariaDB CONNECTION_ID(); 0 on SQLite).
     std::uint64_t connection_id();
 
@@ -200,10 +203,12 @@ public:
     // Called after every statement. SLUICE_ECHO=1 in the environment prints each to stderr.
     void on_statement(std::function<void(const statement_event&)> callback);
 
-    // Internals used by query<T> and the cursor.
-    detail::session_impl& impl() noexcept { return *impl_; }
+    // Internals used by query<T>, the cursor and test hooks; throws on a moved-from session.
+    detail::session_impl& impl();
 
 private:
+    template <class> friend class query;
+    detail::session_handle handle() const;
     template <class R> std::uint64_t write_many(R&& rows, bool upsert, bulk_options options) {
         using T = std::remove_cvref_t<std::ranges::range_reference_t<R>>;
         detail::bulk_writer writer(*this, table_of<T>(), sizeof(T), upsert, options);

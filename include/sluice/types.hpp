@@ -38,6 +38,7 @@ SLUICE_API std::string_view to_string(column_kind kind) noexcept;
 
 struct null_t {
     friend bool operator==(null_t, null_t) = default;
+    friend auto operator<=>(null_t, null_t) = default;  // keys compare as tuples of values
 };
 
 // A value as bound to a statement, not owning text or bytes: it points into a model's

@@ -83,7 +83,7 @@ TEST_CASE("page-union oracle: yield_per and batches equal one ordered query, for
             {"filtered or", db.query<User>().where(col(&User::age) < 3 || col(&User::bio).is_null()).order_by(desc(&User::age))},
         };
         for (const auto& [what, q] : queries) {
-            const std::vector<User> expected = (q.spec().order.empty() ? q.order_by(&User::id) : q).all();
+            const std::vector<User> expected = (sluice::detail::query_access::spec(q).order.empty() ? q.order_by(&User::id) : q).all();
             for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{7}, table_rows > 1 ? table_rows - 1 : 1,
                                   std::max<std::size_t>(table_rows, 1), table_rows + 1}) {
                 CAPTURE(what);

@@ -32,6 +32,18 @@ struct batch_options {
 
 namespace detail {
 
+class session_impl;
+
+// What a query or a scan holds of its session: the session's state follows a moved session,
+// and `alive` expires when the session is destroyed, so using a query or scan after that is a
+// clear error rather than a dangling pointer.
+struct session_handle {
+    session_impl* impl = nullptr;
+    std::weak_ptr<const void> alive;
+    // The session's state; throws sluice::error naming the table once the session is gone.
+    SLUICE_API session_impl& get(const table_info& t) const;
+};
+
 struct order_term {
     std::size_t column;
     bool descending;
@@ -55,19 +67,22 @@ using row_sink = function_ref<void(row_reader&)>;
 
 // k specs, each the query restricted to a range of the primary key, together covering every
 // matching row exactly once; boundaries are real key values at evenly spaced row positions.
-SLUICE_API std::vector<query_spec> partition_specs(session& s, const query_spec& q, std::size_t k);
+SLUICE_API std::vector<query_spec> partition_specs(const session_handle& s, const query_spec& q, std::size_t k);
 
 // update_in_batches / remove_in_batches: `sets` empty means delete.
-SLUICE_API std::uint64_t run_in_batches(session& s, const query_spec& q, std::size_t batch_rows,
+SLUICE_API std::uint64_t run_in_batches(const session_handle& s, const query_spec& q, std::size_t batch_rows,
                                         const std::vector<std::pair<std::size_t, value>>& sets,
                                         const struct batch_options& options);
 
-// Runs SELECT <columns> for the spec; columns are the model's, or `columns` when not empty.
-SLUICE_API void run_select(session& s, const query_spec& q, const std::vector<std::size_t>& columns, row_sink sink);
-SLUICE_API std::uint64_t run_count(session& s, const query_spec& q);
-SLUICE_API bool run_exists(session& s, const query_spec& q);
-SLUICE_API std::uint64_t run_update(session& s, const query_spec& q, const std::vector<std::pair<std::size_t, value>>& sets);
-SLUICE_API std::uint64_t run_remove(session& s, const query_spec& q);
+// Runs SELECT <columns> for the spec; columns are the model's, or `columns` when not empty; at
+// most `at_most` rows (first()). A resumed spec continues its scan: the rows after the token's
+// position, in scan order, a limit() counting the rows of the whole scan.
+SLUICE_API void run_select(const session_handle& s, const query_spec& q, const std::vector<std::size_t>& columns,
+                           row_sink sink, std::optional<std::uint64_t> at_most = std::nullopt);
+SLUICE_API std::uint64_t run_count(const session_handle& s, const query_spec& q);
+SLUICE_API bool run_exists(const session_handle& s, const query_spec& q);
+SLUICE_API std::uint64_t run_update(const session_handle& s, const query_spec& q, const std::vector<std::pair<std::size_t, value>>& sets);
+SLUICE_API std::uint64_t run_remove(const session_handle& s, const query_spec& q);
 // Reads the model's columns (in model order) from the row into obj.
 SLUICE_API void read_row(const table_info& t, row_reader& row, void* obj);
 // Reads one selected column into a field, with table and column in any error.
