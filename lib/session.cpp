@@ -11,25 +11,31 @@ namespace sluice {
 namespace detail {
 
 namespace {
-// CREATE, DROP, ALTER, RENAME or USE (after blanks and comments): a statement that may change
-// which engine a table name stands for.
-bool may_change_tables(std::string_view sql) {
+// Where the statement's first word starts, after blanks, '(' and ';' and comments; npos if none.
+std::size_t first_word(std::string_view sql) {
     std::size_t at = 0;
     for (;;) {
-        at = sql.find_first_not_of(" \t\r\n(", at);
-        if (at == std::string_view::npos) return false;
+        at = sql.find_first_not_of(" \t\r\n(;", at);
+        if (at == std::string_view::npos) return at;
         if (sql.substr(at, 2) == "/*") {
             const std::size_t end = sql.find("*/", at + 2);
-            if (end == std::string_view::npos) return false;
+            if (end == std::string_view::npos) return std::string_view::npos;
             at = end + 2;
         } else if (sql.substr(at, 2) == "--" || sql[at] == '#') {
             const std::size_t end = sql.find('\n', at);
-            if (end == std::string_view::npos) return false;
+            if (end == std::string_view::npos) return std::string_view::npos;
             at = end + 1;
         } else {
-            break;
+            return at;
         }
     }
+}
+
+// CREATE, DROP, ALTER, RENAME or USE: a statement that may change which engine a table name
+// stands for.
+bool may_change_tables(std::string_view sql) {
+    const std::size_t at = first_word(sql);
+    if (at == std::string_view::npos) return false;
     auto starts = [&](std::string_view word) {
         if (sql.size() - at < word.size()) return false;
         for (std::size_t i = 0; i < word.size(); ++i)
@@ -83,7 +89,24 @@ void session_impl::with_retries(function_ref<void()> attempt, function_ref<std::
 }
 
 std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) {
+    std::thread::id running{};
+    const std::thread::id me = std::this_thread::get_id();
+    if (!running_thread_.compare_exchange_strong(running, me) && running != me)
+        throw error("sluice: a session was used by two threads at once (while one ran [" + std::string(sql.substr(0, 200)) +
+                    "]): a session belongs to one thread at a time; give each thread its own, e.g. from a sluice::pool");
+    // Only the outermost run on this thread releases the session (row callbacks may run more).
+    struct release {
+        std::atomic<std::thread::id>* slot;
+        ~release() {
+            if (slot) slot->store(std::thread::id{});
+        }
+    } released{running == me ? nullptr : &running_thread_};
     ++statements;
+    // Blank or comment-only text: MariaDB refuses some forms and runs others as nothing, SQLite
+    // prepares no statement; one error for all of them.
+    if (first_word(sql) == std::string_view::npos)
+        throw statement_error("sluice: the query is empty (only blanks or comments) [in: " + std::string(sql.substr(0, 200)) + "]",
+                              1065, "42000");
     if (!spider_tables_.empty() && may_change_tables(sql)) spider_tables_.clear();
     if (lost_ || !conn_) {
         // The previous statement lost the connection: start a new one. Never libmariadb's

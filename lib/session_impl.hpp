@@ -1,11 +1,13 @@
 // Private: the state behind sluice::session, shared with query and cursor code.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <map>
 #include <string>
+#include <thread>
 
 #include <sluice/session.hpp>
 
@@ -63,6 +65,9 @@ private:
         std::chrono::steady_clock::time_point at;
     };
     std::map<std::string, engine_lookup, std::less<>> spider_tables_;  // by table name
+    // The thread running a statement on this session now (none between statements): a second
+    // thread arriving meanwhile is an error, not a corrupted connection.
+    std::atomic<std::thread::id> running_thread_{};
     bool lost_ = false;
     connection_target target_;
     std::unique_ptr<connection> conn_;

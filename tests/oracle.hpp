@@ -30,18 +30,32 @@ inline std::vector<models::User> random_users(std::size_t n, unsigned seed = 42)
     return users;
 }
 
-// SQL LIKE with '\' as the escape character, case-sensitive (sluice makes both backends so).
+// Bytes in the UTF-8 character at s[0] (an invalid byte counts as one).
+inline std::size_t utf8_char(std::string_view s) {
+    const auto c = static_cast<unsigned char>(s[0]);
+    const std::size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 1;
+    if (n > s.size()) return 1;
+    for (std::size_t i = 1; i < n; ++i)
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) return 1;
+    return n;
+}
+
+// SQL LIKE with '\' as the escape character, case-sensitive (sluice makes both backends so);
+// '_' is one UTF-8 character, NUL an ordinary byte.
 inline bool like(std::string_view text, std::string_view pattern) {
     if (pattern.empty()) return text.empty();
     if (pattern[0] == '%') {
-        for (std::size_t skip = 0; skip <= text.size(); ++skip)
+        for (std::size_t skip = 0;; skip += utf8_char(text.substr(skip))) {
             if (like(text.substr(skip), pattern.substr(1))) return true;
-        return false;
+            if (skip >= text.size()) return false;
+        }
     }
     if (text.empty()) return false;
-    if (pattern[0] == '\\' && pattern.size() > 1) return text[0] == pattern[1] && like(text.substr(1), pattern.substr(2));
-    if (pattern[0] == '_' || pattern[0] == text[0]) return like(text.substr(1), pattern.substr(1));
-    return false;
+    const std::size_t t = utf8_char(text);
+    if (pattern[0] == '_') return like(text.substr(t), pattern.substr(1));
+    const std::size_t at = pattern[0] == '\\' && pattern.size() > 1 ? 1 : 0;
+    const std::size_t p = utf8_char(pattern.substr(at));
+    return text.substr(0, t) == pattern.substr(at, p) && like(text.substr(t), pattern.substr(at + p));
 }
 
 template <class T, class Pred> std::vector<T> filtered(const std::vector<T>& rows, Pred keep) {
