@@ -75,7 +75,7 @@ template <class T> consteval bool has_primary_key_override() {
     return requires { T::primary_key; };
 }
 
-template <class T> consteval std::size_t field_index(std::string_view name) {
+template <class T> constexpr std::size_t field_index(std::string_view name) {
     const auto& names = field_names<T>;
     for (std::size_t i = 0; i < names.size(); ++i)
         if (names[i] == name) return i;
@@ -103,21 +103,27 @@ template <class T> consteval bool primary_key_is_valid() {
     return true;
 }
 
-// Index specs are comma-separated field names; spaces around names are allowed.
+// An index spec is comma-separated field names ("last_name, first_name"); spaces around names
+// are allowed. Calls f(name) for each until f returns false; returns whether all were visited.
+// The one parser of specs: the compile-time check below and finish_table_info both use it.
+template <class F> constexpr bool for_each_index_field(std::string_view spec, F f) {
+    while (true) {
+        const std::size_t comma = spec.find(',');
+        std::string_view part = spec.substr(0, comma);
+        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+        while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+        if (!f(part)) return false;
+        if (comma == std::string_view::npos) return true;
+        spec.remove_prefix(comma + 1);
+    }
+}
+
 template <class T> consteval bool indexes_are_valid() {
     if constexpr (requires { T::indexes; }) {
-        for (std::string_view spec : T::indexes) {
-            if (spec.empty()) return false;
-            while (!spec.empty()) {
-                const std::size_t comma = spec.find(',');
-                std::string_view part = spec.substr(0, comma);
-                while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-                while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
-                if (field_index<T>(part) == field_names<T>.size()) return false;
-                if (comma == std::string_view::npos) break;
-                spec.remove_prefix(comma + 1);
-            }
-        }
+        for (std::string_view spec : T::indexes)
+            if (spec.empty() ||
+                !for_each_index_field(spec, [](std::string_view field) { return field_index<T>(field) != field_names<T>.size(); }))
+                return false;
     }
     return true;
 }

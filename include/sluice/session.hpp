@@ -18,6 +18,7 @@
 #include <sluice/detail/query_spec.hpp>
 #include <sluice/error.hpp>
 #include <sluice/model.hpp>
+#include <sluice/options.hpp>
 
 namespace sluice {
 
@@ -27,26 +28,6 @@ struct transaction_access;
 }  // namespace detail
 
 template <class T> class query;
-
-// What the statement log reports for each statement run (see session::on_statement).
-struct statement_event {
-    std::string_view sql;
-    std::span<const std::string> values;  // bound values as text, long ones cut
-    std::chrono::nanoseconds elapsed;
-    std::uint64_t rows;                    // affected (writes) or read (queries)
-};
-
-enum class backend { sqlite, mariadb };
-
-// How yield_per, batches and the batched mutations survive a lost connection outside a
-// transaction: reconnect and repeat the interrupted page or batch, up to `attempts` times, waiting
-// initial_backoff, then multiplier times longer each time, at most max_backoff.
-struct retry_policy {
-    int attempts = 5;
-    std::chrono::milliseconds initial_backoff{100};
-    double multiplier = 2.0;
-    std::chrono::milliseconds max_backoff{5000};
-};
 
 using raw_row = std::vector<std::optional<std::string>>;
 

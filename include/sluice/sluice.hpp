@@ -5,6 +5,7 @@
 #include <sluice/error.hpp>
 #include <sluice/expr.hpp>
 #include <sluice/model.hpp>
+#include <sluice/options.hpp>
 #include <sluice/parallel.hpp>
 #include <sluice/pool.hpp>
 #include <sluice/query.hpp>

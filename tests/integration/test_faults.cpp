@@ -6,7 +6,7 @@
 #include <set>
 #include <thread>
 
-#include "../../lib/session_impl.hpp"
+#include "../../lib/session/session_impl.hpp"
 #include "../oracle.hpp"
 
 using models::User;

@@ -2,7 +2,7 @@
 
 #include <sluice/sluice.hpp>
 
-#include "../../lib/datetime.hpp"
+#include "../../lib/types/datetime.hpp"
 #include "../support.hpp"
 
 using namespace sluice::detail;

@@ -4,7 +4,7 @@
 #include <random>
 #include <string>
 
-#include "../../lib/like.hpp"
+#include "../../lib/sql/like.hpp"
 
 using sluice::detail::like_has_dangling_escape;
 using sluice::detail::like_literal_prefix;

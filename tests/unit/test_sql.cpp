@@ -2,7 +2,9 @@
 // dialect. No database: these document the SQL as much as they test it.
 #include <doctest/doctest.h>
 
-#include "../../lib/render_query.hpp"
+#include "../../lib/sql/render_keyset.hpp"
+#include "../../lib/sql/render_expr.hpp"
+#include "../../lib/sql/render_statements.hpp"
 #include "../models.hpp"
 
 using models::User;

@@ -4,7 +4,7 @@
 
 #include <sluice/sluice.hpp>
 
-#include "../../lib/url.hpp"
+#include "../../lib/backend/url.hpp"
 
 using sluice::detail::backend_kind;
 using sluice::detail::parse_url;

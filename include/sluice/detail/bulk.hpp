@@ -9,22 +9,11 @@
 
 #include <sluice/detail/export.hpp>
 #include <sluice/model.hpp>
+#include <sluice/options.hpp>
 
 namespace sluice {
 class session;
 
-struct bulk_options {
-    // Rows per INSERT statement at most; the backend's parameter and packet limits may lower it.
-    std::size_t chunk_rows = 1000;
-    // When set, receives each inserted row's primary key, in input order: the generated key for
-    // rows whose auto-increment key was 0, the given key otherwise. Generated keys come from the
-    // statement's first (MariaDB) or last (SQLite) id, which is exact because one multi-row INSERT
-    // gets evenly spaced ids (SQLite: consecutive, under the write lock; MariaDB: innodb_autoinc_lock_mode
-    // 0 or 1, spaced by auto_increment_increment).
-    // Where that is not guaranteed (lock mode 2, or a chunk mixing given and generated keys),
-    // those rows are inserted one statement each.
-    std::vector<std::int64_t>* ids = nullptr;
-};
 
 namespace detail {
 

@@ -12,23 +12,10 @@
 #include <sluice/detail/function_ref.hpp>
 #include <sluice/expr.hpp>
 #include <sluice/model.hpp>
+#include <sluice/options.hpp>
 
 namespace sluice {
 class session;
-
-// Progress of a scan or a batched mutation.
-struct batch_progress {
-    std::uint64_t rows_so_far;          // rows read (scans) or changed (mutations), this batch included
-    std::size_t rows_in_batch;
-    std::chrono::nanoseconds elapsed;   // since the start
-    const std::string& token;           // resumes after this batch
-};
-
-struct batch_options {
-    std::function<void(const batch_progress&)> on_batch;
-    // Sleep between batches, to leave room for other writers and for replicas to catch up.
-    std::chrono::milliseconds pause{0};
-};
 
 namespace detail {
 
@@ -72,7 +59,7 @@ SLUICE_API std::vector<query_spec> partition_specs(const session_handle& s, cons
 // update_in_batches / remove_in_batches: `sets` empty means delete.
 SLUICE_API std::uint64_t run_in_batches(const session_handle& s, const query_spec& q, std::size_t batch_rows,
                                         const std::vector<std::pair<std::size_t, value>>& sets,
-                                        const struct batch_options& options);
+                                        const batch_options& options);
 
 // Runs SELECT <columns> for the spec; columns are the model's, or `columns` when not empty; at
 // most `at_most` rows (first()). A resumed spec continues its scan: the rows after the token's

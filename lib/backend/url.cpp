@@ -1,4 +1,4 @@
-#include "url.hpp"
+#include "backend/url.hpp"
 
 #include <charconv>
 

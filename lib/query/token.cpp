@@ -1,6 +1,6 @@
 // Resume tokens: "sk1.<query fingerprint>.<rows so far>.<key values>" (values tagged and hex
 // encoded, so a token is plain ASCII, safe in logs, URLs and job tables).
-#include "token.hpp"
+#include "query/token.hpp"
 
 #include <charconv>
 #include <cstdio>
@@ -8,7 +8,9 @@
 
 #include <sluice/error.hpp>
 
-#include "render_query.hpp"
+#include "sql/render_expr.hpp"
+#include "sql/render_keyset.hpp"
+#include "sql/render_statements.hpp"
 
 namespace sluice::detail {
 namespace {

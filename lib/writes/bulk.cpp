@@ -5,8 +5,9 @@
 
 #include <optional>
 
-#include "render.hpp"
-#include "session_impl.hpp"
+#include "sql/render_ddl.hpp"
+#include "sql/render_statements.hpp"
+#include "session/session_impl.hpp"
 
 namespace sluice::detail {
 

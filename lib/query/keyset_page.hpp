@@ -1,8 +1,10 @@
 // Private: reading one keyset page in the statement shape the dialect wants.
 #pragma once
 
-#include "render_query.hpp"
-#include "session_impl.hpp"
+#include "sql/render_expr.hpp"
+#include "sql/render_keyset.hpp"
+#include "sql/render_statements.hpp"
+#include "session/session_impl.hpp"
 
 namespace sluice::detail {
 

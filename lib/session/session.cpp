@@ -3,9 +3,10 @@
 #include <cstdlib>
 #include <thread>
 
-#include "datetime.hpp"
-#include "render.hpp"
-#include "session_impl.hpp"
+#include "types/datetime.hpp"
+#include "sql/render_ddl.hpp"
+#include "sql/render_statements.hpp"
+#include "session/session_impl.hpp"
 
 namespace sluice {
 namespace detail {

@@ -1,4 +1,4 @@
-#include "keyset_page.hpp"
+#include "query/keyset_page.hpp"
 
 #include <sluice/error.hpp>
 

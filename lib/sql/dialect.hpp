@@ -1,11 +1,13 @@
-// Private: what differs between SQL backends, in one object per backend. Rendering code
-// asks the dialect instead of branching on the backend.
+// Private: what differs between SQL backends, in one object per backend: rendering code and the
+// session ask the dialect instead of branching on the backend.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 #include <sluice/model.hpp>
+#include <sluice/options.hpp>
 
 namespace sluice::detail {
 
@@ -50,10 +52,38 @@ public:
     virtual std::string like_operand(const std::string& quoted_column) const { return quoted_column; }
     // " ESCAPE '\'" spelled so that the backend reads one backslash.
     virtual std::string_view like_escape_clause() const noexcept = 0;
+
+    // --- what a session asks of its backend's SQL -------------------------------------------
+    // LIMIT's value for "no limit" (an OFFSET needs a LIMIT before it): the largest each accepts.
+    virtual std::uint64_t no_limit() const noexcept = 0;
+    // Starts a transaction that takes the write lock at once (SQLite: BEGIN IMMEDIATE, so that a
+    // transaction never fails on its first write after reading).
+    virtual std::string_view begin_transaction() const noexcept = 0;
+    // Starts the read-only, point-in-time transaction of a consistent_snapshot() scan.
+    virtual std::string_view begin_snapshot() const noexcept = 0;
+    // A deadlock, serialization failure, lock wait timeout or busy database: the transaction can
+    // be run again as a whole.
+    virtual bool is_retryable(int code, std::string_view sql_state) const noexcept = 0;
+    // verify<T>(): the live table's columns, as rows (name, declared type, nullable 0/1), one
+    // value bound: the table name. normalize_type() makes a declared type comparable with
+    // type_name() (case, display widths).
+    virtual std::string_view describe_columns() const noexcept = 0;
+    virtual std::string normalize_type(std::string_view declared) const = 0;
+    // The first generated key of a multi-row INSERT of `rows` rows, from the id the backend
+    // reports after it (MariaDB: the first; SQLite: the last rowid).
+    virtual std::int64_t first_generated_id(std::int64_t reported, std::size_t rows) const noexcept = 0;
+    // The storage engine of a table (one value bound: its name), where statement forms depend on
+    // it (MariaDB's SPIDER); empty where they never do.
+    virtual std::string_view table_engine_query() const noexcept { return {}; }
+    // Whether generated keys of one multi-row INSERT are evenly spaced, and by how much, from the
+    // server's settings: a query returning (consecutive 0/1, step), or empty when always (1, 1).
+    virtual std::string_view generated_id_spacing_query() const noexcept { return {}; }
 };
 
 const dialect& sqlite_dialect() noexcept;
 const dialect& mysql_dialect() noexcept;
+// The dialect of a backend (MariaDB: the plain one, without engine lookups).
+const dialect& dialect_of(backend b) noexcept;
 // MariaDB statements on a table of the SPIDER engine (a sharded table behind a front end):
 // keyset pages branch by branch and key bounds as row constructors, so that every read the
 // front end sends to a backend is a single index range; DELETE in the multi-table form.
@@ -61,5 +91,7 @@ const dialect& spider_dialect() noexcept;
 
 // Quotes with `quote_char`, after validating the identifier.
 std::string quote_identifier(std::string_view identifier, char quote_char);
+// ix_<table>_<columns>, shortened with a hash to MariaDB's 64 characters.
+std::string index_name(const table_info& table, const std::vector<std::size_t>& columns);
 
 }  // namespace sluice::detail

@@ -12,9 +12,9 @@
 
 #include <sluice/error.hpp>
 
-#include "connection.hpp"
-#include "statement_cache.hpp"
-#include "url.hpp"
+#include "backend/connection.hpp"
+#include "backend/statement_cache.hpp"
+#include "backend/url.hpp"
 
 namespace sluice::detail {
 namespace {

@@ -6,11 +6,14 @@
 
 #include <thread>
 
-#include "keyset_page.hpp"
-#include "render.hpp"
-#include "render_query.hpp"
-#include "session_impl.hpp"
-#include "token.hpp"
+#include "query/keyset_page.hpp"
+#include "sql/render_ddl.hpp"
+#include "sql/render_statements.hpp"
+#include "sql/render_expr.hpp"
+#include "sql/render_keyset.hpp"
+#include "sql/render_statements.hpp"
+#include "session/session_impl.hpp"
+#include "query/token.hpp"
 
 namespace sluice::detail {
 namespace {

@@ -11,8 +11,8 @@
 
 #include <sluice/session.hpp>
 
-#include "connection.hpp"
-#include "url.hpp"
+#include "backend/connection.hpp"
+#include "backend/url.hpp"
 
 namespace sluice::detail {
 

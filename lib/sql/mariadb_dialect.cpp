@@ -1,97 +1,9 @@
-#include "dialect.hpp"
-
-#include <sluice/error.hpp>
+// MariaDB/MySQL's SQL: backquoted names, AUTO_INCREMENT, ON DUPLICATE KEY upserts guarded to the
+// primary key, expanded keyset predicates; and Spider (sharded tables) as a variant of it.
+#include "sql/dialect.hpp"
 
 namespace sluice::detail {
-
-std::string quote_identifier(std::string_view identifier, char quote_char) {
-    if (!is_identifier(identifier))
-        throw error("sluice: '" + std::string(identifier) +
-                    "' is not a valid identifier: expected [A-Za-z_][A-Za-z0-9_]*, at most 64 characters");
-    std::string out;
-    out.reserve(identifier.size() + 2);
-    out += quote_char;
-    out += identifier;
-    out += quote_char;
-    return out;
-}
-
 namespace {
-
-std::string index_name(const table_info& table, const std::vector<std::size_t>& columns) {
-    std::string name = "ix_" + std::string(table.name);
-    for (std::size_t c : columns) name += "_" + std::string(table.columns[c].name);
-    // Identifiers are at most 64 characters on MariaDB; keep long composite names unique-ish.
-    if (name.size() > 64) name = name.substr(0, 55) + "_" + std::to_string(std::hash<std::string>{}(name) % 100000000);
-    return name;
-}
-
-bool is_single_auto_key(const table_info& table, const column_info& column) {
-    return table.auto_increment && column.primary_key;
-}
-
-class sqlite_dialect_impl final : public dialect {
-public:
-    std::string_view name() const noexcept override { return "sqlite"; }
-    std::string quote(std::string_view identifier) const override { return quote_identifier(identifier, '"'); }
-
-    std::string type_name(const table_info&, const column_info& column) const override {
-        switch (column.kind) {
-        case column_kind::boolean: return "BOOLEAN";
-        case column_kind::int8: case column_kind::int16: case column_kind::int32: case column_kind::int64:
-        case column_kind::uint8: case column_kind::uint16: case column_kind::uint32: case column_kind::uint64:
-            return "INTEGER";
-        case column_kind::float32: case column_kind::float64: return "REAL";
-        case column_kind::text: return "TEXT";
-        case column_kind::blob: return "BLOB";
-        // Declared DATETIME/DATE (NUMERIC affinity) hold fixed-width ISO text: not a numeric
-        // literal, so SQLite keeps it as text and it sorts chronologically.
-        case column_kind::datetime: return "DATETIME";
-        case column_kind::date: return "DATE";
-        }
-        return "BLOB";
-    }
-
-    std::string column_definition(const table_info& table, const column_info& column) const override {
-        // INTEGER PRIMARY KEY makes the column the rowid: assigned on insert, no extra index.
-        if (is_single_auto_key(table, column)) return "INTEGER PRIMARY KEY";
-        std::string def = type_name(table, column);
-        if (!column.nullable) def += " NOT NULL";
-        return def;
-    }
-    bool inline_primary_key(const table_info& table) const noexcept override { return table.auto_increment; }
-    std::string table_options() const override { return {}; }
-
-    std::string create_index(const table_info& table, const std::vector<std::size_t>& columns) const override {
-        std::string sql = "CREATE INDEX IF NOT EXISTS " + quote(index_name(table, columns)) + " ON " +
-                          quote(table.name) + " (";
-        for (std::size_t i = 0; i < columns.size(); ++i) {
-            if (i) sql += ", ";
-            sql += quote(table.columns[columns[i]].name);
-        }
-        return sql + ")";
-    }
-
-    std::string upsert_clause(const table_info& table) const override {
-        std::string sql = " ON CONFLICT (";
-        for (std::size_t i = 0; i < table.primary_key.size(); ++i) {
-            if (i) sql += ", ";
-            sql += quote(table.columns[table.primary_key[i]].name);
-        }
-        sql += ") DO ";
-        std::string sets;
-        for (const column_info& c : table.columns) {
-            if (c.primary_key) continue;
-            if (!sets.empty()) sets += ", ";
-            sets += quote(c.name) + " = excluded." + quote(c.name);
-        }
-        return sql + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets);
-    }
-    bool keyset_branches() const noexcept override { return true; }
-    // SQLITE_CONSTRAINT_UNIQUE: ON CONFLICT (pk) handles the key, so this is another unique index.
-    bool is_upsert_key_conflict(int code) const noexcept override { return code == 2067; }
-    std::string_view like_escape_clause() const noexcept override { return " ESCAPE '\\'"; }
-};
 
 class mysql_dialect_impl : public dialect {
 public:
@@ -124,7 +36,7 @@ public:
         std::string def = type_name(table, column);
         for (char& c : def) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
         def += column.nullable ? " NULL" : " NOT NULL";
-        if (is_single_auto_key(table, column)) def += " AUTO_INCREMENT";
+        if (table.auto_increment && column.primary_key) def += " AUTO_INCREMENT";
         return def;
     }
     bool inline_primary_key(const table_info&) const noexcept override { return false; }
@@ -171,6 +83,42 @@ public:
     std::string like_operand(const std::string& quoted_column) const override { return "CONCAT(" + quoted_column + ")"; }
     // MariaDB reads backslash escapes inside string literals: '\\' is one backslash.
     std::string_view like_escape_clause() const noexcept override { return " ESCAPE '\\\\'"; }
+    std::uint64_t no_limit() const noexcept override { return UINT64_MAX; }
+    std::string_view begin_transaction() const noexcept override { return "START TRANSACTION"; }
+    std::string_view begin_snapshot() const noexcept override {
+        return "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY";
+    }
+    // Deadlock (1213, SQLSTATE 40001) and lock wait timeout (1205: a lock cycle across Spider
+    // shards is a deadlock no single backend sees, and ends as a timeout).
+    bool is_retryable(int code, std::string_view sql_state) const noexcept override {
+        return code == 1213 || code == 1205 || sql_state == "40001";
+    }
+    std::string_view describe_columns() const noexcept override {
+        return "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE = 'YES' FROM information_schema.COLUMNS "
+               "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
+    }
+    std::string normalize_type(std::string_view declared) const override {
+        std::string type(declared);
+        for (char& c : type) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        if (type.rfind("tinyint(1)", 0) == 0) return type;
+        // Display widths ("int(11)") carry no meaning and vary between versions.
+        for (const char* name : {"tinyint(", "smallint(", "mediumint(", "bigint(", "int("}) {
+            if (type.rfind(name, 0) != 0) continue;
+            const std::size_t open = type.find('('), close = type.find(')');
+            if (close != std::string::npos) type.erase(open, close - open + 1);
+            break;
+        }
+        return type;
+    }
+    std::int64_t first_generated_id(std::int64_t reported, std::size_t) const noexcept override { return reported; }
+    std::string_view table_engine_query() const noexcept override {
+        return "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+    }
+    // One multi-row INSERT's ids are consecutive under innodb_autoinc_lock_mode 0 or 1, spaced by
+    // auto_increment_increment (replication setups, Galera).
+    std::string_view generated_id_spacing_query() const noexcept override {
+        return "SELECT @@innodb_autoinc_lock_mode IN (0, 1), @@auto_increment_increment";
+    }
 };
 
 class spider_dialect_impl final : public mysql_dialect_impl {
@@ -187,18 +135,13 @@ public:
 
 }  // namespace
 
-const dialect& spider_dialect() noexcept {
-    static const spider_dialect_impl instance;
-    return instance;
-}
-
-const dialect& sqlite_dialect() noexcept {
-    static const sqlite_dialect_impl instance;
-    return instance;
-}
-
 const dialect& mysql_dialect() noexcept {
     static const mysql_dialect_impl instance;
+    return instance;
+}
+
+const dialect& spider_dialect() noexcept {
+    static const spider_dialect_impl instance;
     return instance;
 }
 

@@ -5,9 +5,12 @@
 
 #include <algorithm>
 
-#include "render.hpp"
-#include "render_query.hpp"
-#include "session_impl.hpp"
+#include "sql/render_ddl.hpp"
+#include "sql/render_statements.hpp"
+#include "sql/render_expr.hpp"
+#include "sql/render_keyset.hpp"
+#include "sql/render_statements.hpp"
+#include "session/session_impl.hpp"
 
 namespace sluice::detail {
 namespace {

@@ -1,8 +1,9 @@
+// Column kinds, value references and their descriptions for logs; conversion failures.
 #include <sluice/error.hpp>
 #include <sluice/model.hpp>
 #include <sluice/types.hpp>
 
-#include "datetime.hpp"
+#include "types/datetime.hpp"
 
 namespace sluice {
 
@@ -66,18 +67,6 @@ std::string describe(const value_ref& v, std::size_t max_chars) {
         v);
 }
 
-std::size_t table_info::column_at_offset(std::size_t offset) const {
-    for (std::size_t i = 0; i < columns.size(); ++i)
-        if (columns[i].offset == offset) return i;
-    throw error("sluice: table " + std::string(name) + ": member pointer does not name a column of this model");
-}
-
-const column_info* table_info::find(std::string_view column) const noexcept {
-    for (const column_info& c : columns)
-        if (c.name == column) return &c;
-    return nullptr;
-}
-
 namespace detail {
 
 void throw_out_of_range(std::string_view target_type, std::string_view found) {
@@ -86,30 +75,6 @@ void throw_out_of_range(std::string_view target_type, std::string_view found) {
 
 void throw_null_into_non_optional() {
     throw cell_mismatch{"NULL read into a non-optional field (make the field std::optional, or the column NOT NULL)"};
-}
-
-void finish_table_info(table_info& info, std::span<const std::string_view> primary_key,
-                       std::span<const std::string_view> index_specs, bool auto_increment) {
-    for (std::string_view key : primary_key)
-        for (std::size_t i = 0; i < info.columns.size(); ++i)
-            if (info.columns[i].name == key) info.primary_key.push_back(i);
-    const column_kind key_kind = info.columns[info.primary_key.front()].kind;
-    const bool integer_key = key_kind >= column_kind::int8 && key_kind <= column_kind::uint64;
-    info.auto_increment = auto_increment && info.primary_key.size() == 1 && integer_key;
-    for (std::string_view spec : index_specs) {
-        std::vector<std::size_t> columns;
-        while (!spec.empty()) {
-            const std::size_t comma = spec.find(',');
-            std::string_view part = spec.substr(0, comma);
-            while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-            while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
-            for (std::size_t i = 0; i < info.columns.size(); ++i)
-                if (info.columns[i].name == part) columns.push_back(i);
-            if (comma == std::string_view::npos) break;
-            spec.remove_prefix(comma + 1);
-        }
-        info.indexes.push_back(std::move(columns));
-    }
 }
 
 }  // namespace detail

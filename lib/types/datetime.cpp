@@ -1,4 +1,4 @@
-#include "datetime.hpp"
+#include "types/datetime.hpp"
 
 #include <chrono>
 

@@ -15,7 +15,7 @@
 #include <sluice/detail/function_ref.hpp>
 #include <sluice/types.hpp>
 
-#include "dialect.hpp"
+#include "sql/dialect.hpp"
 
 namespace sluice::detail {
 

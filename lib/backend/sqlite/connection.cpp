@@ -8,11 +8,11 @@
 
 #include <sluice/error.hpp>
 
-#include "connection.hpp"
-#include "datetime.hpp"
-#include "like.hpp"
-#include "statement_cache.hpp"
-#include "url.hpp"
+#include "backend/connection.hpp"
+#include "types/datetime.hpp"
+#include "sql/like.hpp"
+#include "backend/statement_cache.hpp"
+#include "backend/url.hpp"
 
 namespace sluice::detail {
 namespace {

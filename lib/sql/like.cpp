@@ -1,5 +1,5 @@
 // LIKE matching and literal prefixes, byte-exact (see like.hpp).
-#include "like.hpp"
+#include "sql/like.hpp"
 
 #include <cstdint>
 #include <vector>

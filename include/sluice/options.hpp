@@ -1,0 +1,62 @@
+// The option and report structs users pass to and receive from sessions, writes and scans.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice {
+
+enum class backend { sqlite, mariadb };
+
+// What the statement log reports for each statement run (see session::on_statement).
+struct statement_event {
+    std::string_view sql;
+    std::span<const std::string> values;  // bound values as text, long ones cut
+    std::chrono::nanoseconds elapsed;
+    std::uint64_t rows;                    // affected (writes) or read (queries)
+};
+
+// How yield_per, batches and the batched mutations survive a lost connection outside a
+// transaction: reconnect and repeat the interrupted page or batch, up to `attempts` times, waiting
+// initial_backoff, then multiplier times longer each time, at most max_backoff.
+struct retry_policy {
+    int attempts = 5;
+    std::chrono::milliseconds initial_backoff{100};
+    double multiplier = 2.0;
+    std::chrono::milliseconds max_backoff{5000};
+};
+
+struct bulk_options {
+    // Rows per INSERT statement at most; the backend's parameter and packet limits may lower it.
+    std::size_t chunk_rows = 1000;
+    // When set, receives each inserted row's primary key, in input order: the generated key for
+    // rows whose auto-increment key was 0, the given key otherwise. Generated keys come from the
+    // statement's first (MariaDB) or last (SQLite) id, which is exact because one multi-row INSERT
+    // gets evenly spaced ids (SQLite: consecutive, under the write lock; MariaDB: innodb_autoinc_lock_mode
+    // 0 or 1, spaced by auto_increment_increment).
+    // Where that is not guaranteed (lock mode 2, or a chunk mixing given and generated keys),
+    // those rows are inserted one statement each.
+    std::vector<std::int64_t>* ids = nullptr;
+};
+
+// Progress of a scan or a batched mutation.
+struct batch_progress {
+    std::uint64_t rows_so_far;          // rows read (scans) or matched (mutations), this batch included
+    std::size_t rows_in_batch;
+    std::chrono::nanoseconds elapsed;   // since the start
+    const std::string& token;           // resumes after this batch
+};
+
+struct batch_options {
+    std::function<void(const batch_progress&)> on_batch;
+    // Sleep between batches, to leave room for other writers and for replicas to catch up.
+    std::chrono::milliseconds pause{0};
+};
+
+}  // namespace sluice

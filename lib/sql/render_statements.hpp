@@ -1,0 +1,42 @@
+// Private: whole statements over a query's rows (SELECT, COUNT, UPDATE, DELETE) and over single
+// rows (INSERT, UPSERT, by primary key). Values never appear in the text, only `?` placeholders.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <sluice/detail/query_spec.hpp>
+
+#include "sql/dialect.hpp"
+#include "sql/rendered.hpp"
+
+namespace sluice::detail {
+
+// "`a`, `b`, ..." : the model's columns, or `columns` when not empty.
+std::string render_column_list(const dialect& d, const table_info& t, const std::vector<std::size_t>& columns = {});
+// " ORDER BY k1 [DESC], ..." for the given terms (nothing when empty).
+void render_order_by(const dialect& d, const table_info& t, const std::vector<order_term>& terms, rendered& out);
+// `after`, when given, is a keyset predicate that leads the WHERE (a resumed query). LIMIT and
+// OFFSET values are kept in limit_storage, which must outlive the statement.
+rendered render_select(const dialect& d, const query_spec& q, const std::vector<std::size_t>& columns,
+                       std::vector<std::uint64_t>& limit_storage, const rendered* after = nullptr);
+rendered render_count(const dialect& d, const query_spec& q, std::vector<std::uint64_t>& limit_storage,
+                      const rendered* after = nullptr);
+// `range`, when given, leads the WHERE (a batch's key range).
+rendered render_update(const dialect& d, const query_spec& q, const std::vector<std::pair<std::size_t, value>>& sets,
+                       const rendered* range = nullptr);
+rendered render_delete(const dialect& d, const query_spec& q, const rendered* range = nullptr);
+// The primary key of the row at position `offset` (bound by reference) in key order, among the
+// rows the filters match: a partition boundary probe.
+rendered render_key_probe(const dialect& d, const query_spec& q, const std::uint64_t& offset);
+
+// INSERT of `rows` rows; the auto-increment key is left out when `with_key` is false.
+std::string render_insert(const dialect& d, const table_info& t, bool with_key, std::size_t rows = 1);
+std::string render_upsert(const dialect& d, const table_info& t, bool with_key, std::size_t rows = 1);
+// "`k1` = ? AND `k2` = ?"
+std::string render_key_match(const dialect& d, const table_info& t);
+std::string render_select_by_key(const dialect& d, const table_info& t);
+std::string render_update_by_key(const dialect& d, const table_info& t);
+std::string render_delete_by_key(const dialect& d, const table_info& t);
+
+}  // namespace sluice::detail

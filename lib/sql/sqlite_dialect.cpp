@@ -1,0 +1,96 @@
+// SQLite's SQL: double-quoted names, INTEGER PRIMARY KEY rowids, ON CONFLICT upserts, keyset pages
+// read branch by branch.
+#include "sql/dialect.hpp"
+
+namespace sluice::detail {
+namespace {
+
+std::string lowercase(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return out;
+}
+
+class sqlite_dialect_impl final : public dialect {
+public:
+    std::string_view name() const noexcept override { return "sqlite"; }
+    std::string quote(std::string_view identifier) const override { return quote_identifier(identifier, '"'); }
+
+    std::string type_name(const table_info&, const column_info& column) const override {
+        switch (column.kind) {
+        case column_kind::boolean: return "BOOLEAN";
+        case column_kind::int8: case column_kind::int16: case column_kind::int32: case column_kind::int64:
+        case column_kind::uint8: case column_kind::uint16: case column_kind::uint32: case column_kind::uint64:
+            return "INTEGER";
+        case column_kind::float32: case column_kind::float64: return "REAL";
+        case column_kind::text: return "TEXT";
+        case column_kind::blob: return "BLOB";
+        // Declared DATETIME/DATE (NUMERIC affinity) hold fixed-width ISO text: not a numeric
+        // literal, so SQLite keeps it as text and it sorts chronologically.
+        case column_kind::datetime: return "DATETIME";
+        case column_kind::date: return "DATE";
+        }
+        return "BLOB";
+    }
+
+    std::string column_definition(const table_info& table, const column_info& column) const override {
+        // INTEGER PRIMARY KEY makes the column the rowid: assigned on insert, no extra index.
+        if (table.auto_increment && column.primary_key) return "INTEGER PRIMARY KEY";
+        std::string def = type_name(table, column);
+        if (!column.nullable) def += " NOT NULL";
+        return def;
+    }
+    bool inline_primary_key(const table_info& table) const noexcept override { return table.auto_increment; }
+    std::string table_options() const override { return {}; }
+
+    std::string create_index(const table_info& table, const std::vector<std::size_t>& columns) const override {
+        std::string sql = "CREATE INDEX IF NOT EXISTS " + quote(index_name(table, columns)) + " ON " +
+                          quote(table.name) + " (";
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            if (i) sql += ", ";
+            sql += quote(table.columns[columns[i]].name);
+        }
+        return sql + ")";
+    }
+
+    std::string upsert_clause(const table_info& table) const override {
+        std::string sql = " ON CONFLICT (";
+        for (std::size_t i = 0; i < table.primary_key.size(); ++i) {
+            if (i) sql += ", ";
+            sql += quote(table.columns[table.primary_key[i]].name);
+        }
+        sql += ") DO ";
+        std::string sets;
+        for (const column_info& c : table.columns) {
+            if (c.primary_key) continue;
+            if (!sets.empty()) sets += ", ";
+            sets += quote(c.name) + " = excluded." + quote(c.name);
+        }
+        return sql + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets);
+    }
+    bool keyset_branches() const noexcept override { return true; }
+    // SQLITE_CONSTRAINT_UNIQUE: ON CONFLICT (pk) handles the key, so this is another unique index.
+    bool is_upsert_key_conflict(int code) const noexcept override { return code == 2067; }
+    std::string_view like_escape_clause() const noexcept override { return " ESCAPE '\\'"; }
+    std::uint64_t no_limit() const noexcept override { return static_cast<std::uint64_t>(INT64_MAX); }
+    std::string_view begin_transaction() const noexcept override { return "BEGIN IMMEDIATE"; }
+    std::string_view begin_snapshot() const noexcept override { return "BEGIN"; }
+    // SQLITE_BUSY and its extended codes: a write lock that could not be had, a stale snapshot.
+    bool is_retryable(int code, std::string_view) const noexcept override { return (code & 0xff) == 5; }
+    std::string_view describe_columns() const noexcept override {
+        return R"(SELECT name, type, "notnull" = 0 AND pk = 0 FROM pragma_table_info(?))";
+    }
+    std::string normalize_type(std::string_view declared) const override { return lowercase(declared); }
+    std::int64_t first_generated_id(std::int64_t reported, std::size_t rows) const noexcept override {
+        return reported - static_cast<std::int64_t>(rows) + 1;
+    }
+};
+
+}  // namespace
+
+const dialect& sqlite_dialect() noexcept {
+    static const sqlite_dialect_impl instance;
+    return instance;
+}
+
+}  // namespace sluice::detail
