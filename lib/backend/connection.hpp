@@ -57,5 +57,7 @@ public:
 struct connection_target;  // parsed URL, see url.hpp
 std::unique_ptr<connection> open_sqlite(const connection_target& target);
 std::unique_ptr<connection> open_mysql(const connection_target& target);
+// The connection for the URL's backend.
+std::unique_ptr<connection> open_connection(const connection_target& target);
 
 }  // namespace sluice::detail

@@ -5,26 +5,11 @@
 
 #include <algorithm>
 
-#include "sql/render_ddl.hpp"
-#include "sql/render_statements.hpp"
-#include "sql/render_expr.hpp"
-#include "sql/render_keyset.hpp"
-#include "sql/render_statements.hpp"
 #include "session/session_impl.hpp"
+#include "sql/render_expr.hpp"
+#include "sql/render_statements.hpp"
 
 namespace sluice::detail {
-namespace {
-
-// The primary key after v (strictly) or through v (inclusively), lexicographically; rendered
-// per dialect (see dialect::row_value_bounds).
-expr_node key_bound(const table_info& t, const std::vector<value>& v, bool lower) {
-    expr_node bound{lower ? expr_op::tuple_gt : expr_op::tuple_le, no_column, no_column, {}, {}};
-    for (std::size_t i = 0; i < t.primary_key.size(); ++i)
-        bound.children.push_back(expr_node{expr_op::eq, t.primary_key[i], no_column, {v.at(i)}, {}});
-    return bound;
-}
-
-}  // namespace
 
 std::vector<query_spec> partition_specs(const session_handle& s, const query_spec& q, std::size_t k) {
     const table_info& t = *q.table;
@@ -41,23 +26,13 @@ std::vector<query_spec> partition_specs(const session_handle& s, const query_spe
     // primary key index (index-only), not min/max arithmetic, so gaps and skew do not matter.
     query_spec by_key = q;
     by_key.order.clear();
-    std::string probe = "SELECT ";
-    for (std::size_t i = 0; i < t.primary_key.size(); ++i) probe += (i ? ", " : "") + d.quote(t.columns[t.primary_key[i]].name);
-    probe += " FROM " + d.quote(t.name);
-    rendered where;
-    render_where(d, by_key, where);
-    probe += where.sql + " ORDER BY ";
-    for (std::size_t i = 0; i < t.primary_key.size(); ++i) probe += (i ? ", " : "") + d.quote(t.columns[t.primary_key[i]].name);
-    probe += " LIMIT 1 OFFSET ?";
-
     std::vector<std::vector<value>> bounds;
     for (std::size_t i = 1; i < k; ++i) {
         const std::uint64_t position = total * i / k;
         if (total == 0 || position == 0) continue;
-        std::vector<value_ref> params = where.params;
-        params.emplace_back(position - 1);  // the last row of part i-1
+        const rendered probe = render_key_probe(d, by_key, position - 1);  // the last row of part i-1
         std::vector<value> key;
-        impl.run(probe, params, [&](row_reader& r) {
+        impl.run(probe.sql, probe.params, [&](row_reader& r) {
             for (std::size_t c = 0; c < t.primary_key.size(); ++c)
                 key.push_back(read_value(r, static_cast<int>(c), t.columns[t.primary_key[c]].kind));
         });
@@ -76,10 +51,10 @@ std::vector<query_spec> partition_specs(const session_handle& s, const query_spe
         // Part i holds keys in (bounds[i-1], bounds[i]]; parts past the last bound are empty
         // when there are fewer rows than parts.
         if (i > 0) {
-            if (i - 1 < bounds.size()) filter.children.push_back(key_bound(t, bounds[i - 1], true));
+            if (i - 1 < bounds.size()) filter.children.push_back(key_tuple_bound(t, expr_op::tuple_gt, bounds[i - 1]));
             else filter.children.push_back(expr_node{expr_op::always_false, no_column, no_column, {}, {}});
         }
-        if (i < bounds.size()) filter.children.push_back(key_bound(t, bounds[i], false));
+        if (i < bounds.size()) filter.children.push_back(key_tuple_bound(t, expr_op::tuple_le, bounds[i]));
         if (!filter.children.empty()) part.filter = std::make_shared<const expr_node>(std::move(filter));
         parts.push_back(std::move(part));
     }

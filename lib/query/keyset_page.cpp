@@ -1,4 +1,5 @@
 #include "query/keyset_page.hpp"
+#include "model/messages.hpp"
 
 #include <sluice/error.hpp>
 
@@ -23,8 +24,7 @@ std::uint64_t read_keyset_page(session_impl& impl, const dialect& d, const query
         if (terms[level].descending && std::holds_alternative<null_t>(last_key[level])) continue;
         const std::size_t parts = keyset_branch_parts(t, terms, last_key, level);
         for (std::size_t part = 0; part < parts && rows < limit; ++part) {
-            const std::uint64_t wanted = limit - rows;  // render_page binds a reference to it
-            const rendered sql = render_page(d, q, terms, last_key, wanted, columns, level, part);
+            const rendered sql = render_page(d, q, terms, last_key, limit - rows, columns, level, part);
             impl.run(sql.sql, sql.params, count);
         }
     }
@@ -45,11 +45,10 @@ std::vector<long_key_check> long_key_checks(const connection& c, const table_inf
 void require_exact_order(const table_info& t, const long_key_check& check, std::size_t bytes) {
     if (bytes <= check.max_bytes) return;
     const column_info& c = t.columns[check.column];
-    throw error("sluice: " + std::string(t.name) + "." + std::string(c.name) + " (" + std::string(to_string(c.kind)) +
-                "): an order key of " + std::to_string(bytes) + " bytes, more than the " + std::to_string(check.max_bytes) +
+    throw error(column_message(t, c, "an order key of " + std::to_string(bytes) + " bytes, more than the " + std::to_string(check.max_bytes) +
                 " the server sorts exactly (MariaDB compares only the first max_sort_length bytes of a sort key, 4 a "
                 "character for text), so rows could come out of order, be lost or repeated; refused: order by a "
-                "shorter column, or by the primary key");
+                "shorter column, or by the primary key"));
 }
 
 }  // namespace sluice::detail

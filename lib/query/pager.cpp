@@ -2,6 +2,7 @@
 #include <sluice/cursor.hpp>
 #include <sluice/error.hpp>
 
+#include "model/messages.hpp"
 #include "query/keyset_page.hpp"
 #include "sql/render_ddl.hpp"
 #include "sql/render_statements.hpp"
@@ -52,10 +53,9 @@ pager::pager(const session_handle& s, query_spec spec, std::size_t page_size) : 
     for (const order_term& o : q.order) {
         const column_info& c = q.table->columns[o.column];
         if (c.kind == column_kind::float32 || c.kind == column_kind::float64)
-            throw error(table_context(q) + "yield_per/batches cannot order by " + std::string(c.name) + " (" +
-                        std::string(to_string(c.kind)) +
-                        "): keyset pages need exact equality on order keys; order by an integer, text, date or "
-                        "datetime column");
+            throw error(column_message(*q.table, c,
+                                       "yield_per/batches cannot order by it: keyset pages need exact equality on order "
+                                       "keys; order by an integer, text, date or datetime column"));
     }
     st.terms = keyset_terms(q);
     session_impl& owner = s.get(*q.table);
@@ -71,7 +71,7 @@ pager::pager(const session_handle& s, query_spec spec, std::size_t page_size) : 
         st.snapshot = std::make_unique<session_impl>(target);
         st.snapshot->observer = owner.observer;
         st.snapshot->echo = owner.echo;
-        st.snapshot->run(target.backend == backend_kind::sqlite ? "BEGIN" : "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", {});
+        st.snapshot->run(st.snapshot->sql().begin_snapshot(), {});
         st.snapshot->transaction_depth = 1;  // a lost connection ends the scan: no silent re-read
     }
 }

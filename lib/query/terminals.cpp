@@ -11,6 +11,7 @@
 #include "sql/render_statements.hpp"
 #include "session/session_impl.hpp"
 #include "query/token.hpp"
+#include "model/messages.hpp"
 
 namespace sluice::detail {
 namespace {
@@ -24,8 +25,7 @@ std::uint64_t run_checked(session_impl& s, const table_info& t, const rendered& 
     } catch (const bind_mismatch& m) {
         if (sets && m.index < sets->size()) {
             const column_info& c = t.columns[(*sets)[m.index].first];
-            throw conversion_error("sluice: " + std::string(t.name) + "." + std::string(c.name) + " (" +
-                                   std::string(to_string(c.kind)) + "): " + m.what);
+            throw conversion_error(column_message(t, c, m.what));
         }
         throw conversion_error("sluice: " + std::string(t.name) + ": value " + std::to_string(m.index + 1) +
                                " of the query: " + m.what);
@@ -87,8 +87,6 @@ void run_select(const session_handle& s, const query_spec& query, const std::vec
     query_spec& q = resumed.spec;
     if (at_most) q.limit = std::min(q.limit.value_or(*at_most), *at_most);
     const table_info& t = *q.table;
-    std::vector<std::uint64_t> limits;
-    limits.reserve(2);  // params point into it
     // Order keys the server may sort inexactly are read too (after the requested columns, where
     // the sink does not look) and checked on every row.
     const std::vector<long_key_check> checks =
@@ -104,7 +102,7 @@ void run_select(const session_handle& s, const query_spec& query, const std::vec
         check_positions.push_back(static_cast<int>(at - selected.begin()));
         if (at == selected.end()) selected.push_back(c.column);
     }
-    const rendered r = render_select(d, q, selected, limits, resumed.predicate());
+    const rendered r = render_select(d, q, selected, resumed.predicate());
     run_checked(impl, t, r, [&](row_reader& row) {
         for (std::size_t i = 0; i < checks.size(); ++i) {
             const int at = check_positions[i];
@@ -122,9 +120,7 @@ std::uint64_t run_count(const session_handle& s, const query_spec& query) {
     resumed_query resumed;
     resolve_resume(d, query, resumed);
     if (resumed.exhausted) return 0;
-    std::vector<std::uint64_t> limits;
-    limits.reserve(2);
-    const rendered r = render_count(d, resumed.spec, limits, resumed.predicate());
+    const rendered r = render_count(d, resumed.spec, resumed.predicate());
     std::uint64_t count = 0;
     run_checked(impl, *query.table, r, [&](row_reader& row) { count = row.get_uint64(0); });
     return count;
@@ -164,8 +160,7 @@ void read_column(const table_info& t, std::size_t column, row_reader& row, int p
         read(field, row, position);
     } catch (const cell_mismatch& m) {
         const column_info& c = t.columns[column];
-        throw conversion_error("sluice: " + std::string(t.name) + "." + std::string(c.name) + " (" +
-                               std::string(to_string(c.kind)) + (c.nullable ? ", nullable" : "") + "): " + m.what);
+        throw conversion_error(column_message(t, c, m.what, true));
     }
 }
 

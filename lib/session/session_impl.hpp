@@ -12,6 +12,7 @@
 #include <sluice/session.hpp>
 
 #include "backend/connection.hpp"
+#include "session/rows.hpp"
 #include "backend/url.hpp"
 
 namespace sluice::detail {
@@ -78,12 +79,5 @@ private:
 struct transaction_access {
     static sluice::transaction begin(session_impl& s);
 };
-
-// Fills obj's fields from the current row (columns in model order, starting at `first`);
-// wraps conversion failures with table and column.
-void read_object(const table_info& t, row_reader& row, void* obj, int first = 0);
-value_ref field_ref(const column_info& c, const void* obj) noexcept;
-// Reads a cell into an owned value of the column's kind (for keys kept between statements).
-value read_value(row_reader& r, int column, column_kind kind);
 
 }  // namespace sluice::detail

@@ -1,6 +1,8 @@
 // LIKE matching and literal prefixes, byte-exact (see like.hpp).
 #include "sql/like.hpp"
 
+#include "model/messages.hpp"
+
 #include <cstdint>
 #include <vector>
 
@@ -150,9 +152,9 @@ std::optional<std::string> prefix_upper_bound(std::string_view prefix) {
 
 expr_node like_node(const table_info& t, std::size_t column, std::string pattern) {
     if (like_has_dangling_escape(pattern))
-        throw error("sluice: " + std::string(t.name) + "." + std::string(t.columns.at(column).name) +
-                    " (text): like() pattern ends in a lone '\\', which escapes nothing: write '\\\\' for a "
-                    "literal backslash (sluice::like_escape does)");
+        throw error(column_message(t, t.columns.at(column),
+                                   "like() pattern ends in a lone '\\', which escapes nothing: write '\\\\' for a "
+                                   "literal backslash (sluice::like_escape does)"));
     expr_node n{expr_op::like, column, no_column, {}, {}};
     std::string prefix = like_literal_prefix(pattern);
     std::optional<std::string> upper = prefix.empty() ? std::nullopt : prefix_upper_bound(prefix);

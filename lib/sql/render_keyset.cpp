@@ -118,7 +118,7 @@ bool render_keyset_branch(const dialect& d, const table_info& t, const std::vect
 }
 
 rendered render_page(const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
-                     const std::vector<value>& last_key, const std::uint64_t& limit,
+                     const std::vector<value>& last_key, std::uint64_t limit,
                      const std::vector<std::size_t>& columns, std::optional<std::size_t> branch, std::size_t part) {
     const table_info& t = *q.table;
     rendered sql;

@@ -31,9 +31,9 @@ bool render_keyset_branch(const dialect& d, const table_info& t, const std::vect
                           const std::vector<value>& last_key, std::size_t level, rendered& out, std::size_t part = 0);
 // One keyset page: "after last_key" (or only its branch `branch`, part `part`; nothing for the
 // first page, when last_key is empty) AND the filters, ORDER BY terms, LIMIT limit. `columns`
-// selects those columns only (empty: the whole model). `limit` is bound by reference.
+// selects those columns only (empty: the whole model).
 rendered render_page(const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
-                     const std::vector<value>& last_key, const std::uint64_t& limit,
+                     const std::vector<value>& last_key, std::uint64_t limit,
                      const std::vector<std::size_t>& columns = {}, std::optional<std::size_t> branch = std::nullopt,
                      std::size_t part = 0);
 

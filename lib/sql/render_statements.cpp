@@ -7,16 +7,14 @@
 namespace sluice::detail {
 namespace {
 
-void append_limit(const dialect& d, const query_spec& q, rendered& out, std::vector<std::uint64_t>& storage) {
+void append_limit(const dialect& d, const query_spec& q, rendered& out) {
     if (!q.limit && !q.offset) return;
     // A LIMIT must come before an OFFSET; "no limit" is spelled by the dialect.
-    storage.push_back(q.limit.value_or(d.no_limit()));
     out.sql += " LIMIT ?";
-    out.params.emplace_back(storage.back());
+    out.params.emplace_back(q.limit.value_or(d.no_limit()));
     if (q.offset) {
-        storage.push_back(*q.offset);
         out.sql += " OFFSET ?";
-        out.params.emplace_back(storage.back());
+        out.params.emplace_back(*q.offset);
     }
 }
 
@@ -36,17 +34,16 @@ void render_order_by(const dialect& d, const table_info& t, const std::vector<or
 }
 
 rendered render_select(const dialect& d, const query_spec& q, const std::vector<std::size_t>& columns,
-                       std::vector<std::uint64_t>& limit_storage, const rendered* after) {
+                       const rendered* after) {
     rendered out;
     out.sql = "SELECT " + render_column_list(d, *q.table, columns) + " FROM " + d.quote(q.table->name);
     render_where(d, q, out, after);
     render_query_order(d, q, out);
-    append_limit(d, q, out, limit_storage);
+    append_limit(d, q, out);
     return out;
 }
 
-rendered render_count(const dialect& d, const query_spec& q, std::vector<std::uint64_t>& limit_storage,
-                      const rendered* after) {
+rendered render_count(const dialect& d, const query_spec& q, const rendered* after) {
     rendered out;
     if (!q.limit && !q.offset) {
         out.sql = "SELECT COUNT(*) FROM " + d.quote(q.table->name);
@@ -57,7 +54,7 @@ rendered render_count(const dialect& d, const query_spec& q, std::vector<std::ui
     out.sql = "SELECT COUNT(*) FROM (SELECT 1 FROM " + d.quote(q.table->name);
     render_where(d, q, out, after);
     render_query_order(d, q, out);
-    append_limit(d, q, out, limit_storage);
+    append_limit(d, q, out);
     out.sql += ") AS sluice_counted";
     return out;
 }
@@ -82,7 +79,7 @@ rendered render_delete(const dialect& d, const query_spec& q, const rendered* ra
     return out;
 }
 
-rendered render_key_probe(const dialect& d, const query_spec& q, const std::uint64_t& offset) {
+rendered render_key_probe(const dialect& d, const query_spec& q, std::uint64_t offset) {
     const table_info& t = *q.table;
     const std::vector<std::size_t> key(t.primary_key.begin(), t.primary_key.end());
     rendered out;

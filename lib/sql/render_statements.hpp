@@ -16,19 +16,17 @@ namespace sluice::detail {
 std::string render_column_list(const dialect& d, const table_info& t, const std::vector<std::size_t>& columns = {});
 // " ORDER BY k1 [DESC], ..." for the given terms (nothing when empty).
 void render_order_by(const dialect& d, const table_info& t, const std::vector<order_term>& terms, rendered& out);
-// `after`, when given, is a keyset predicate that leads the WHERE (a resumed query). LIMIT and
-// OFFSET values are kept in limit_storage, which must outlive the statement.
+// `after`, when given, is a keyset predicate that leads the WHERE (a resumed query).
 rendered render_select(const dialect& d, const query_spec& q, const std::vector<std::size_t>& columns,
-                       std::vector<std::uint64_t>& limit_storage, const rendered* after = nullptr);
-rendered render_count(const dialect& d, const query_spec& q, std::vector<std::uint64_t>& limit_storage,
-                      const rendered* after = nullptr);
+                       const rendered* after = nullptr);
+rendered render_count(const dialect& d, const query_spec& q, const rendered* after = nullptr);
 // `range`, when given, leads the WHERE (a batch's key range).
 rendered render_update(const dialect& d, const query_spec& q, const std::vector<std::pair<std::size_t, value>>& sets,
                        const rendered* range = nullptr);
 rendered render_delete(const dialect& d, const query_spec& q, const rendered* range = nullptr);
-// The primary key of the row at position `offset` (bound by reference) in key order, among the
-// rows the filters match: a partition boundary probe.
-rendered render_key_probe(const dialect& d, const query_spec& q, const std::uint64_t& offset);
+// The primary key of the row at position `offset` in key order, among the rows the filters
+// match: a partition boundary probe.
+rendered render_key_probe(const dialect& d, const query_spec& q, std::uint64_t offset);
 
 // INSERT of `rows` rows; the auto-increment key is left out when `with_key` is false.
 std::string render_insert(const dialect& d, const table_info& t, bool with_key, std::size_t rows = 1);

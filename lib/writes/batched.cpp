@@ -7,30 +7,22 @@
 #include <thread>
 
 #include "query/keyset_page.hpp"
-#include "sql/render_ddl.hpp"
-#include "sql/render_statements.hpp"
+#include "session/session_impl.hpp"
 #include "sql/render_expr.hpp"
 #include "sql/render_keyset.hpp"
 #include "sql/render_statements.hpp"
-#include "session/session_impl.hpp"
 #include "query/token.hpp"
 
 namespace sluice::detail {
 namespace {
 
-// "key > after AND key <= last" (no lower bound for the first batch) for a (possibly composite)
-// primary key, lexicographically. The range starts right after the previous batch, not at this
-// batch's first key read: whatever order the server read the keys in, no key is skipped.
+// "key > after AND key <= last" (no lower bound for the first batch), lexicographically over
+// the primary key. The range starts right after the previous batch, not at this batch's first key
+// read: whatever order the server read the keys in, no key is skipped.
 expr_node key_range(const table_info& t, const std::vector<value>& after, const std::vector<value>& last) {
     expr_node range{expr_op::all_of, no_column, no_column, {}, {}};
-    auto bound = [&](expr_op op, const std::vector<value>& key) {
-        expr_node b{op, no_column, no_column, {}, {}};
-        for (std::size_t i = 0; i < t.primary_key.size(); ++i)
-            b.children.push_back(expr_node{expr_op::eq, t.primary_key[i], no_column, {key.at(i)}, {}});
-        range.children.push_back(std::move(b));
-    };
-    if (!after.empty()) bound(expr_op::tuple_gt, after);
-    bound(expr_op::tuple_le, last);
+    if (!after.empty()) range.children.push_back(key_tuple_bound(t, expr_op::tuple_gt, after));
+    range.children.push_back(key_tuple_bound(t, expr_op::tuple_le, last));
     return range;
 }
 
@@ -107,17 +99,7 @@ std::uint64_t run_in_batches(const session_handle& s, const query_spec& q, std::
                 rendered range;
                 const expr_node bounds = key_range(t, before, last_key);
                 render_expr(d, t, bounds, range);
-                rendered stmt;
-                if (sets.empty()) {
-                    stmt.sql = d.delete_from(t.name);
-                } else {
-                    stmt.sql = "UPDATE " + d.quote(t.name) + " SET ";
-                    for (std::size_t i = 0; i < sets.size(); ++i) {
-                        stmt.sql += (i ? ", " : "") + d.quote(t.columns[sets[i].first].name) + " = ?";
-                        stmt.params.push_back(as_ref(sets[i].second));
-                    }
-                }
-                render_where(d, walk, stmt, &range);
+                const rendered stmt = sets.empty() ? render_delete(d, walk, &range) : render_update(d, walk, sets, &range);
                 affected = impl.run(stmt.sql, stmt.params);
                 tx.commit();
             }, [&] { return encode_token(print, resume_key, changed); });

@@ -78,7 +78,7 @@ void collect_ids(bulk_writer::state& st, std::size_t count, const std::string& s
         // MariaDB reports the first id of the statement, SQLite the last rowid; MariaDB steps by
         // auto_increment_increment.
         const auto reported = static_cast<std::int64_t>(impl.conn().last_insert_id());
-        const std::int64_t first = impl.sql().name() == "sqlite" ? reported - static_cast<std::int64_t>(count) + 1 : reported;
+        const std::int64_t first = impl.sql().first_generated_id(reported, count);
         for (std::size_t r = 0; r < count; ++r) st.ids->push_back(first + static_cast<std::int64_t>(r) * st.id_step);
         return;
     }
@@ -108,11 +108,12 @@ bulk_writer::bulk_writer(session& s, const table_info& t, std::size_t row_size, 
     st.packet_budget = conn.max_packet_bytes();
     st.params.reserve(st.capacity * st.columns.size());
     st.ids = options.ids;
-    if (st.ids && t.auto_increment && s.backend() == backend::mariadb) {
-        const auto mode = s.scalar("SELECT @@innodb_autoinc_lock_mode");
-        st.consecutive_ids = mode && (*mode == "0" || *mode == "1");
-        const auto step = s.scalar("SELECT @@auto_increment_increment");
-        st.id_step = step ? std::max<std::int64_t>(1, std::stoll(*step)) : 1;
+    if (const std::string_view spacing = s.impl().sql().generated_id_spacing_query();
+        st.ids && t.auto_increment && !spacing.empty()) {
+        s.impl().run(spacing, {}, [&](row_reader& r) {
+            st.consecutive_ids = r.get_int64(0) != 0;
+            st.id_step = std::max<std::int64_t>(1, r.get_int64(1));
+        });
     }
     st.tx.emplace(s.transaction());  // a savepoint when the caller already has a transaction
 }

@@ -1,0 +1,37 @@
+// The one place that holds Spider state: which tables of this session are SPIDER tables, and
+// so which dialect renders statements on them.
+#include "session/session_impl.hpp"
+
+namespace sluice::detail {
+namespace {
+
+std::string lowercase(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return out;
+}
+
+}  // namespace
+
+const dialect& session_impl::sql_for(const table_info& t) {
+    if (sql().table_engine_query().empty()) return sql();
+    const auto now = std::chrono::steady_clock::now();
+    auto known = spider_tables_.find(t.name);
+    if (known == spider_tables_.end() || now - known->second.at > engine_lookup_ttl) {
+        std::optional<bool> spider;  // empty: no such table (yet); asked again next time
+        const value_ref name{t.name};
+        // Callers that retry reads call this inside their retry loop, so a lost connection here
+        // is retried with them (and a failure carries their resume token).
+        if (lost_ || !conn_) reconnect();
+        guarded_run(sql().table_engine_query(),
+                    std::span(&name, 1), [&](row_reader& row) {
+                        spider = !row.is_null(0) && lowercase(row.get_text(0)) == "spider";
+                    }, false);
+        if (!spider) return mysql_dialect();
+        known = spider_tables_.insert_or_assign(std::string(t.name), engine_lookup{*spider, now}).first;
+    }
+    return known->second.spider ? spider_dialect() : mysql_dialect();
+}
+
+
+}  // namespace sluice::detail

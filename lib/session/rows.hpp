@@ -1,0 +1,20 @@
+// Private: model objects <-> rows: reading a row into an object, a field as a bound value,
+// generated keys written back.
+#pragma once
+
+#include <sluice/model.hpp>
+
+namespace sluice::detail {
+
+// Fills obj's fields from the current row (columns in model order, starting at `first`);
+// wraps conversion failures with table and column.
+void read_object(const table_info& t, row_reader& row, void* obj, int first = 0);
+value_ref field_ref(const column_info& c, const void* obj) noexcept;
+// Reads a cell into an owned value of the column's kind (for keys kept between statements).
+value read_value(row_reader& r, int column, column_kind kind);
+// Whether obj's auto-increment key is 0, to be assigned by the database.
+bool key_is_unset(const table_info& t, const void* obj);
+// Writes a generated key into obj's key field, through the field's own range checks.
+void write_back_key(const table_info& t, void* obj, std::uint64_t id);
+
+}  // namespace sluice::detail

@@ -1,0 +1,158 @@
+// The statement path of a session: every statement's run (thread check, statement log,
+// reconnect after a lost connection), retries of idempotent reads, reconnecting.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "session/session_impl.hpp"
+
+namespace sluice::detail {
+
+namespace {
+// Where the statement's first word starts, after blanks, '(' and ';' and comments; npos if none.
+std::size_t first_word(std::string_view sql) {
+    std::size_t at = 0;
+    for (;;) {
+        at = sql.find_first_not_of(" \t\r\n(;", at);
+        if (at == std::string_view::npos) return at;
+        if (sql.substr(at, 2) == "/*") {
+            const std::size_t end = sql.find("*/", at + 2);
+            if (end == std::string_view::npos) return std::string_view::npos;
+            at = end + 2;
+        } else if (sql.substr(at, 2) == "--" || sql[at] == '#') {
+            const std::size_t end = sql.find('\n', at);
+            if (end == std::string_view::npos) return std::string_view::npos;
+            at = end + 1;
+        } else {
+            return at;
+        }
+    }
+}
+
+// CREATE, DROP, ALTER, RENAME or USE: a statement that may change which engine a table name
+// stands for.
+bool may_change_tables(std::string_view sql) {
+    const std::size_t at = first_word(sql);
+    if (at == std::string_view::npos) return false;
+    auto starts = [&](std::string_view word) {
+        if (sql.size() - at < word.size()) return false;
+        for (std::size_t i = 0; i < word.size(); ++i)
+            if ((sql[at + i] | 0x20) != word[i]) return false;  // ASCII letters, any case
+        return true;
+    };
+    return starts("create") || starts("drop") || starts("alter") || starts("rename") || starts("use");
+}
+}  // namespace
+
+session_impl::session_impl(connection_target target) : target_(std::move(target)) {
+    conn_ = open_connection(target_);
+    const char* echo_env = std::getenv("SLUICE_ECHO");
+    echo = echo_env && *echo_env && std::string_view(echo_env) != "0";
+}
+
+void session_impl::reconnect() {
+    conn_.reset();  // the old handle first: a server limit on connections must not bite here
+    lost_ = true;
+    conn_ = open_connection(target_);
+    lost_ = false;
+    ++generation;
+    doomed_depth = 0;
+    transaction_depth = 0;
+    spider_tables_.clear();
+}
+
+void session_impl::with_retries(function_ref<void()> attempt, function_ref<std::string()> resume_token) {
+    auto backoff = retry.initial_backoff;
+    for (int tries = 1;; ++tries) {
+        const bool in_transaction = transaction_depth > 0;
+        try {
+            if (lost_ || !conn_) reconnect();
+            attempt();
+            return;
+        } catch (const connection_error& e) {
+            // Inside a transaction the server has rolled it back: repeating one statement would
+            // silently drop the rest of it. The caller must rerun the transaction.
+            if (in_transaction)
+                throw connection_error(std::string(e.what()) + " (inside a transaction, which the server rolled back)",
+                                       resume_token());
+            if (tries >= retry.attempts)
+                throw connection_error(std::string(e.what()) + " (gave up after " + std::to_string(tries) +
+                                           " attempts; resume from the token)",
+                                       resume_token());
+        }
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(retry.max_backoff,
+                           std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(backoff.count()) * retry.multiplier)));
+    }
+}
+
+std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) {
+    std::thread::id running{};
+    const std::thread::id me = std::this_thread::get_id();
+    if (!running_thread_.compare_exchange_strong(running, me) && running != me)
+        throw error("sluice: a session was used by two threads at once (while one ran [" + std::string(sql.substr(0, 200)) +
+                    "]): a session belongs to one thread at a time; give each thread its own, e.g. from a sluice::pool");
+    // Only the outermost run on this thread releases the session (row callbacks may run more).
+    struct release {
+        std::atomic<std::thread::id>* slot;
+        ~release() {
+            if (slot) slot->store(std::thread::id{});
+        }
+    } released{running == me ? nullptr : &running_thread_};
+    ++statements;
+    // Blank or comment-only text: MariaDB refuses some forms and runs others as nothing, SQLite
+    // prepares no statement; one error for all of them.
+    if (first_word(sql) == std::string_view::npos)
+        throw statement_error("sluice: the query is empty (only blanks or comments) [in: " + std::string(sql.substr(0, 200)) + "]",
+                              1065, "42000");
+    if (!spider_tables_.empty() && may_change_tables(sql)) spider_tables_.clear();
+    if (lost_ || !conn_) {
+        // The previous statement lost the connection: start a new one. Never libmariadb's
+        // automatic reconnect, which would silently drop session state and transactions.
+        reconnect();
+    }
+    if (!observer && !echo) return guarded_run(sql, params, on_row);
+    const auto start = std::chrono::steady_clock::now();
+    const std::uint64_t rows = guarded_run(sql, params, on_row);
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    std::vector<std::string> shown;
+    shown.reserve(params.size());
+    for (const value_ref& v : params) shown.push_back(describe(v));
+    const statement_event event{sql, shown, elapsed, rows};
+    if (echo) {
+        std::string line = "[sluice] " + std::string(sql);
+        if (!shown.empty()) {
+            line += "  -- [";
+            for (std::size_t i = 0; i < shown.size(); ++i) line += (i ? ", " : "") + shown[i];
+            line += "]";
+        }
+        std::fprintf(stderr, "%s  (%.3f ms, %llu rows)\n", line.c_str(),
+                     std::chrono::duration<double, std::milli>(elapsed).count(),
+                     static_cast<unsigned long long>(rows));
+    }
+    if (observer) observer(event);
+    return rows;
+}
+
+std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref> params) {
+    return run(sql, params, [](row_reader&) {});
+}
+
+std::uint64_t session_impl::guarded_run(std::string_view sql, std::span<const value_ref> params, row_callback on_row, bool hooked) {
+    try {
+        if (hooked && before_statement) before_statement(statements, sql);
+        return conn_->run(sql, params, on_row);
+    } catch (const connection_error&) {
+        lost_ = true;
+        if (transaction_depth > 0) {
+            transaction_depth = 0;
+            ++generation;  // open transaction guards are now stale
+            doomed_depth = 0;
+        }
+        throw;
+    }
+}
+
+
+}  // namespace sluice::detail
