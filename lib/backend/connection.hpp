@@ -52,6 +52,9 @@ public:
     virtual void* native_handle() noexcept = 0;
     // The server's id for this connection (0 where there is no server).
     virtual std::uint64_t server_connection_id() noexcept = 0;
+    // True once an error has left this connection unusable (it was lost, or the server closed
+    // it after refusing a statement): the session must open a new one.
+    virtual bool lost() const noexcept { return false; }
 };
 
 struct connection_target;  // parsed URL, see url.hpp

@@ -19,9 +19,29 @@
 namespace sluice::detail {
 namespace {
 
-bool is_connection_lost(unsigned code) {
-    // 1927: MariaDB ER_CONNECTION_KILLED; 4031: MySQL 8 client idle timeout.
-    return code == CR_SERVER_GONE_ERROR || code == CR_SERVER_LOST || code == 2055 || code == 1927 || code == 4031;
+// What an error code says about the connection it came from.
+enum class after_error : std::uint8_t {
+    usable,  // the statement failed; the connection goes on
+    lost,    // the connection is gone; the same statement on a new one may well succeed
+    closed,  // the connection cannot go on, but repeating the statement would fail the same way
+};
+
+after_error classify(unsigned code) {
+    switch (code) {
+    case CR_SERVER_GONE_ERROR: case CR_SERVER_LOST: case 2055:  // CR_SERVER_LOST_EXTENDED
+    case 1927:                                                  // ER_CONNECTION_KILLED
+    case 1053:                                                  // ER_SERVER_SHUTDOWN
+    case 1158: case 1159: case 1160: case 1161:                 // ER_NET_READ_ERROR ... ER_NET_WRITE_INTERRUPTED
+    case 4031:                                                  // MySQL 8: idle client timed out
+        return after_error::lost;
+    // The server hangs up after these (1153: a packet above max_allowed_packet), or the client's
+    // view of the protocol is out of step with the server's.
+    case 1153: case 1154: case 1155: case 1156: case 1157:      // ER_NET_PACKET_TOO_LARGE ... ER_NET_UNCOMPRESS_ERROR
+    case CR_COMMANDS_OUT_OF_SYNC: case CR_NET_PACKET_TOO_LARGE: case CR_MALFORMED_PACKET:
+        return after_error::closed;
+    default:
+        return after_error::usable;
+    }
 }
 
 enum class storage : std::uint8_t { integer, real, text, time };
@@ -202,7 +222,12 @@ public:
         max_packet_ = packet > (1u << 20) ? static_cast<std::size_t>(packet - (64u << 10)) : static_cast<std::size_t>(packet * 3 / 4);
     }
 
-    ~mysql_connection() override { cache_.clear(); }
+    ~mysql_connection() override {
+        // A lost connection is closed first, so that its statements only free their memory
+        // rather than each sending COM_STMT_CLOSE into a dead socket.
+        if (lost_) soci_.close();
+        cache_.clear();
+    }
 
     const dialect& sql() const noexcept override { return mysql_dialect(); }
     void* native_handle() noexcept override { return conn_; }
@@ -214,7 +239,10 @@ public:
         return kind == column_kind::text ? max_sort_length_ / 4 : max_sort_length_;
     }
 
+    bool lost() const noexcept override { return lost_; }
+
     std::uint64_t run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) override {
+        if (lost_) throw connection_error("sluice: MariaDB: the connection was lost earlier [in: " + std::string(sql) + "]");
         prepared& p = prepare(sql);
         if (params.size() != p.params.size())
             throw error("sluice: statement takes " + std::to_string(p.params.size()) + " values, " +
@@ -226,11 +254,15 @@ public:
             return mysql_stmt_affected_rows(p.stmt);
         }
         // Rows are fetched unbuffered; whatever happens in on_row, the rest of the result
-        // must be discarded before the connection can run anything else.
+        // must be discarded before the connection can run anything else. Not on a lost
+        // connection: there is nothing left to read, and the handle is only fit to be closed.
         struct drain_guard {
+            mysql_connection& self;
             MYSQL_STMT* stmt;
-            ~drain_guard() { mysql_stmt_free_result(stmt); }
-        } guard{p.stmt};
+            ~drain_guard() {
+                if (!self.lost_) mysql_stmt_free_result(stmt);
+            }
+        } guard{*this, p.stmt};
         prepare_results(p, sql);
         row_.cells = &p.columns;
         std::uint64_t rows = 0;
@@ -247,22 +279,39 @@ public:
 
 private:
     void run_plain(const std::string& sql) {
-        if (mysql_real_query(conn_, sql.data(), sql.size()) != 0) {
-            const unsigned code = mysql_errno(conn_);
-            const std::string message = "sluice: MariaDB: " + std::string(mysql_error(conn_)) + " [in: " + sql + "]";
-            if (is_connection_lost(code)) throw connection_error(message);
-            throw statement_error(message, static_cast<int>(code), mysql_sqlstate(conn_));
-        }
+        if (mysql_real_query(conn_, sql.data(), sql.size()) != 0)
+            raise(mysql_errno(conn_), mysql_error(conn_), mysql_sqlstate(conn_), sql);
     }
 
     [[noreturn]] void fail(MYSQL_STMT* stmt, std::string_view sql) {
-        const unsigned code = mysql_stmt_errno(stmt);
-        const std::string message = "sluice: MariaDB: " + std::string(mysql_stmt_error(stmt)) + " [in: " + std::string(sql) + "]";
-        if (is_connection_lost(code)) {
-            cache_.clear();  // statement handles die with the connection
-            throw connection_error(message);
+        // A failed unbuffered fetch leaves its error on the connection, not on the statement.
+        if (mysql_stmt_errno(stmt) == 0 && mysql_errno(conn_) != 0)
+            raise(mysql_errno(conn_), mysql_error(conn_), mysql_sqlstate(conn_), sql);
+        raise(mysql_stmt_errno(stmt), mysql_stmt_error(stmt), mysql_stmt_sqlstate(stmt), sql);
+    }
+
+    // Statement handles stay until the connection is dropped: the failing one may still be in
+    // use up the stack (run's drain guard).
+    [[noreturn]] void raise(unsigned code, std::string_view text, const char* sql_state, std::string_view sql) {
+        const std::string in = " [in: " + std::string(sql) + "]";
+        if (code == 0) {
+            // Failed, yet no error anywhere: what the connection would read next is unknown.
+            lost_ = true;
+            throw connection_error("sluice: MariaDB: a statement failed without an error code; the connection's state is "
+                                   "unknown, so it is treated as lost" + in);
         }
-        throw statement_error(message, static_cast<int>(code), mysql_stmt_sqlstate(stmt));
+        const std::string message = "sluice: MariaDB: " + std::string(text) + in;
+        switch (classify(code)) {
+        case after_error::lost:
+            lost_ = true;
+            throw connection_error(message);
+        case after_error::closed:
+            lost_ = true;
+            throw statement_error(message + " (the connection is closed: the next call reconnects)", static_cast<int>(code), sql_state);
+        case after_error::usable:
+            break;
+        }
+        throw statement_error(message, static_cast<int>(code), sql_state);
     }
 
     prepared& prepare(std::string_view sql) {
@@ -396,6 +445,7 @@ private:
     std::uint64_t last_insert_id_ = 0;
     std::size_t max_packet_ = 1 << 20;
     std::size_t max_sort_length_ = 1024;
+    bool lost_ = false;
 };
 
 }  // namespace
