@@ -95,8 +95,13 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
     impl.with_retries([&] {
         rows = 0;
         const dialect& d = impl.sql_for(t);
-        read_keyset_page(impl, d, st.spec, st.terms, st.last_key, request, {},
-                         [&](row_reader& row) { read_object(t, row, slot(rows++), 0); });
+        const auto read = [&] {
+            read_keyset_page(impl, d, st.spec, st.terms, st.last_key, request, {},
+                             [&](row_reader& row) { read_object(t, row, slot(rows++), 0); });
+        };
+        read();
+        // An empty page ends the scan: make sure it was not a killed SELECT that reported nothing.
+        if (rows == 0 && d.empty_result_may_be_interrupted()) read();
     }, [&] { return position_token(); });
 
     for (const long_key_check& check : st.long_keys)

@@ -80,6 +80,7 @@ public:
     // ER_DIVISION_BY_ZERO: only the key guard above divides.
     bool is_upsert_key_conflict(int code) const noexcept override { return code == 1365; }
     bool keyset_branches() const noexcept override { return false; }
+    bool empty_result_may_be_interrupted() const noexcept override { return true; }
     std::string like_operand(const std::string& quoted_column) const override { return "CONCAT(" + quoted_column + ")"; }
     // MariaDB reads backslash escapes inside string literals: '\\' is one backslash.
     std::string_view like_escape_clause() const noexcept override { return " ESCAPE '\\\\'"; }
