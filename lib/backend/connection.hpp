@@ -28,6 +28,12 @@ struct bind_mismatch {
     std::string what;
 };
 
+// A backend's limit on the size of one statement, under the backend's own name for it.
+struct size_limit {
+    std::string_view name;
+    std::uint64_t bytes;
+};
+
 class connection {
 public:
     virtual ~connection() = default;
@@ -49,6 +55,8 @@ public:
         (void)kind;
         return static_cast<std::size_t>(-1);
     }
+    // The limit itself (MariaDB's max_allowed_packet): a row above it cannot be sent at all.
+    virtual size_limit statement_limit() const noexcept = 0;
     virtual void* native_handle() noexcept = 0;
     // The server's id for this connection (0 where there is no server).
     virtual std::uint64_t server_connection_id() noexcept = 0;

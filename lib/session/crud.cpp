@@ -1,5 +1,6 @@
 // Single rows: insert, get, update, remove and upsert by primary key.
 #include "model/messages.hpp"
+#include "session/row_size.hpp"
 #include "session/rows.hpp"
 #include "session/session_impl.hpp"
 #include "sql/render_statements.hpp"
@@ -12,6 +13,9 @@ namespace {
 // a message that names the column.
 std::uint64_t run_write(session_impl& s, const table_info& t, std::string_view sql,
                         std::span<const value_ref> params, std::span<const std::size_t> param_columns) {
+    // Refused before it is sent: the limit is the connection's, so connect first if need be.
+    if (!s.connected()) s.reconnect();
+    if (!row_fits_statement(s.conn(), params)) throw_oversize_row(s.conn(), t, params, param_columns, "the row", "nothing was written");
     try {
         return s.run(sql, params);
     } catch (const bind_mismatch& m) {

@@ -5,9 +5,9 @@
 
 #include <optional>
 
-#include "sql/render_ddl.hpp"
-#include "sql/render_statements.hpp"
+#include "session/row_size.hpp"
 #include "session/session_impl.hpp"
+#include "sql/render_statements.hpp"
 
 namespace sluice::detail {
 
@@ -19,6 +19,8 @@ struct bulk_writer::state {
     std::size_t capacity;           // rows per statement
     std::size_t packet_budget;      // bytes of bound values per statement
     std::size_t chunk_bytes = 0;
+    std::size_t chunk_rows = 0;     // rows fits() admitted to the current chunk
+    std::vector<value_ref> row;     // the row fits() is sizing
     std::uint64_t written = 0;      // rows of earlier chunks: the index of the chunk's first row
     std::vector<std::size_t> columns;  // the columns each row binds (all, or all but an auto key)
     std::vector<value_ref> params;
@@ -36,10 +38,11 @@ bool is_zero(const value_ref& v) {
     return false;
 }
 
-std::size_t value_bytes(const value_ref& v) {
-    if (const auto* s = std::get_if<std::string_view>(&v)) return s->size() + 9;
-    if (const auto* b = std::get_if<std::span<const std::byte>>(&v)) return b->size() + 9;
-    return 16;
+// What a failure undoes: this call, or with a flat nested transaction the caller's whole one.
+std::string_view what_failure_undoes(const bulk_writer::state& st) {
+    return st.tx && st.tx->flat() ? "nothing of this call was written, and the enclosing transaction is rolled back with it "
+                                    "(the server refused a SAVEPOINT to undo the call alone)"
+                                  : "nothing of this call was written";
 }
 
 }  // namespace
@@ -122,12 +125,21 @@ bulk_writer::~bulk_writer() = default;  // an unfinished writer rolls back throu
 
 std::size_t bulk_writer::chunk_capacity() const noexcept { return state_->capacity; }
 
-bool bulk_writer::fits(const void* row) noexcept {
+bool bulk_writer::fits(const void* row) {
     state& st = *state_;
+    st.row.clear();
     std::size_t bytes = 0;
-    for (std::size_t c : st.columns) bytes += value_bytes(field_ref(st.table->columns[c], row));
+    for (std::size_t c : st.columns) {
+        st.row.push_back(field_ref(st.table->columns[c], row));
+        bytes += value_bytes(st.row.back());
+    }
+    const connection& conn = st.owner->impl().conn();
+    if (!row_fits_statement(conn, st.row))
+        throw_oversize_row(conn, *st.table, st.row, st.columns,
+                           "row " + std::to_string(st.written + st.chunk_rows) + " of the input", what_failure_undoes(st));
     if (st.chunk_bytes > 0 && st.chunk_bytes + bytes > st.packet_budget) return false;
     st.chunk_bytes += bytes;
+    ++st.chunk_rows;
     return true;
 }
 
@@ -146,11 +158,7 @@ void bulk_writer::write(const void* rows, std::size_t count) {
     }
     const bool with_key = true;
     const std::string sql = st.upsert ? render_upsert(impl.sql(), t, with_key, count) : render_insert(impl.sql(), t, with_key, count);
-    // What a failure undoes: this call, or with a flat nested transaction the caller's whole one.
-    const std::string undone = st.tx && st.tx->flat()
-                                   ? "nothing of this call was written, and the enclosing transaction is rolled back with it "
-                                     "(the server refused a SAVEPOINT to undo the call alone)"
-                                   : "nothing of this call was written";
+    const std::string undone(what_failure_undoes(st));
     try {
         if (!st.ids) {
             impl.run(sql, st.params);
@@ -196,6 +204,7 @@ void bulk_writer::write(const void* rows, std::size_t count) {
     }
     st.written += count;
     st.chunk_bytes = 0;
+    st.chunk_rows = 0;
 }
 
 std::uint64_t bulk_writer::finish() {

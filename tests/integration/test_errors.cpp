@@ -1,6 +1,11 @@
 // Every error names the table and the column and says what was expected.
 #include <doctest/doctest.h>
 
+#include <ranges>
+
+#include <sqlite3.h>
+
+#include "../../lib/session/session_impl.hpp"
 #include "../models.hpp"
 #include "../support.hpp"
 
@@ -54,7 +59,89 @@ struct VerifyActual {
     std::string bio;                  // NOT NULL where the model says nullable
 };
 
+struct StoredFile {
+    static constexpr std::string_view table_name = "files";
+    std::int64_t id = 0;
+    std::string name;
+    sluice::blob data;
+};
+
+// The backend's limit on one statement: MariaDB's max_allowed_packet as the server is configured;
+// on SQLite, SQLITE_LIMIT_LENGTH lowered to 1 MiB on this connection to keep the values small.
+std::uint64_t statement_limit(sluice::session& db) {
+    if (support::is_sqlite()) {
+        sqlite3_limit(static_cast<sqlite3*>(db.impl().conn().native_handle()), SQLITE_LIMIT_LENGTH, 1 << 20);
+        return 1 << 20;
+    }
+    return std::stoull(db.scalar("SELECT @@max_allowed_packet").value());
+}
+
+std::string limit_name() { return support::is_sqlite() ? "SQLITE_LIMIT_LENGTH" : "max_allowed_packet"; }
+
+// The message of the sluice::error that `call` throws ("" when it throws none).
+template <class F> std::string error_of(F call) {
+    try {
+        call();
+    } catch (const sluice::error& e) {
+        return e.what();
+    }
+    return "";
+}
+
 }  // namespace
+
+TEST_CASE("a row above the statement limit is refused before it is sent; the session goes on") {
+    auto db = support::fresh<StoredFile>();
+    const std::uint64_t limit = statement_limit(db);
+    MESSAGE(limit_name() << " = " << limit);
+    StoredFile big{0, "big", sluice::blob(limit + 1, std::byte{'x'})};
+    const std::string allows = "more than " + limit_name() + " (" + std::to_string(limit) + ") allows";
+
+    std::string message = error_of([&] { db.insert(big); });
+    CHECK(message.find("sluice: files.data (blob): the row needs ") == 0);
+    CHECK(message.find(allows + "; nothing was written") != std::string::npos);
+    CHECK(db.query<StoredFile>().count() == 0);  // the next call on the same session works
+
+    const std::vector<StoredFile> files = {{0, "a", sluice::blob(10, std::byte{1})}, big, {0, "c", {}}};
+    message = error_of([&] { db.insert_many(files); });
+    CHECK(message.find("sluice: files.data (blob): row 1 of the input needs ") == 0);
+    CHECK(message.find(allows + "; nothing of this call was written") != std::string::npos);
+    CHECK(error_of([&] { db.upsert_many(files, {.chunk_rows = 1}); }).find("row 1 of the input") != std::string::npos);
+    CHECK(db.query<StoredFile>().count() == 0);
+
+    CHECK(error_of([&] { db.upsert(big); }).find(allows) != std::string::npos);
+    StoredFile small{0, "small", sluice::blob(3, std::byte{2})};
+    db.insert(small);
+    big.id = small.id;
+    CHECK(error_of([&] { db.update(big); }).find(allows) != std::string::npos);
+    CHECK(db.get<StoredFile>(small.id)->data == small.data);
+    CHECK(db.insert_many(files | std::views::filter([](const StoredFile& f) { return f.name != "big"; })) == 2);
+    CHECK(db.query<StoredFile>().count() == 3);
+}
+
+TEST_CASE("a statement the server refuses for its size is an error, and the session works again") {
+    auto db = support::fresh<StoredFile>();
+    const std::uint64_t limit = statement_limit(db);
+    const sluice::blob huge(limit + 1, std::byte{'y'});
+    // MariaDB answers 1153 and closes the connection (or the client sees it close first: 2006).
+    CHECK_THROWS_AS(db.execute("SELECT LENGTH(?)", huge), sluice::error);
+    CHECK(db.query<StoredFile>().count() == 0);
+    CHECK(db.scalar("SELECT 1") == "1");
+
+    // Inside a transaction the connection, and so the transaction, is gone.
+    auto tx = db.transaction();
+    StoredFile doomed{0, "rolled back", {}};
+    db.insert(doomed);
+    CHECK_THROWS_AS(db.execute("SELECT LENGTH(?)", huge), sluice::error);
+    if (!support::is_sqlite()) {
+        CHECK_FALSE(db.in_transaction());
+        CHECK_THROWS_AS(tx.commit(), sluice::connection_error);
+        CHECK(db.query<StoredFile>().count() == 0);  // rolled back with the connection
+    } else {
+        tx.rollback();  // SQLite refuses the value itself; its connection and transaction go on
+    }
+    CHECK(db.query<StoredFile>().count() == 0);
+}
 
 TEST_CASE("a value too large for the field is a conversion_error, not a wrap") {
     auto db = support::fresh<WideValue>();

@@ -13,7 +13,7 @@
 #include <random>
 #include <thread>
 
-#include "../../lib/session_impl.hpp"
+#include "../../lib/session/session_impl.hpp"
 #include "../support.hpp"
 
 using sluice::col;

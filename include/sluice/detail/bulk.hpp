@@ -25,8 +25,9 @@ public:
     ~bulk_writer();
 
     std::size_t chunk_capacity() const noexcept;
-    // Whether one more row fits the current chunk's byte budget (MariaDB's max_allowed_packet).
-    bool fits(const void* row) noexcept;
+    // Whether one more row fits the current chunk's byte budget (MariaDB's max_allowed_packet);
+    // throws sluice::error for a row that no statement can carry, before anything is sent.
+    bool fits(const void* row);
     // Writes rows[0..count) (objects `row_size` bytes apart) as one statement.
     void write(const void* rows, std::size_t count);
     // Commits the writer's transaction (or savepoint); returns rows written.

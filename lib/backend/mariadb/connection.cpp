@@ -219,6 +219,7 @@ public:
             packet = r.get_uint64(0);
             max_sort_length_ = static_cast<std::size_t>(r.get_uint64(1));
         });
+        max_allowed_packet_ = packet;
         max_packet_ = packet > (1u << 20) ? static_cast<std::size_t>(packet - (64u << 10)) : static_cast<std::size_t>(packet * 3 / 4);
     }
 
@@ -238,6 +239,7 @@ public:
     std::size_t exact_sort_bytes(column_kind kind) const noexcept override {
         return kind == column_kind::text ? max_sort_length_ / 4 : max_sort_length_;
     }
+    size_limit statement_limit() const noexcept override { return {"max_allowed_packet", max_allowed_packet_}; }
 
     bool lost() const noexcept override { return lost_; }
 
@@ -445,6 +447,7 @@ private:
     std::uint64_t last_insert_id_ = 0;
     std::size_t max_packet_ = 1 << 20;
     std::size_t max_sort_length_ = 1024;
+    std::uint64_t max_allowed_packet_ = 1 << 20;
     bool lost_ = false;
 };
 

@@ -191,6 +191,10 @@ public:
     std::size_t max_packet_bytes() const noexcept override {
         return static_cast<std::size_t>(sqlite3_limit(db_, SQLITE_LIMIT_LENGTH, -1));
     }
+    size_limit statement_limit() const noexcept override {
+        // SQLite's limit on one string or blob, and on one row.
+        return {"SQLITE_LIMIT_LENGTH", static_cast<std::uint64_t>(sqlite3_limit(db_, SQLITE_LIMIT_LENGTH, -1))};
+    }
     std::size_t max_parameters() const noexcept override {
         return static_cast<std::size_t>(sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, -1));
     }
