@@ -288,8 +288,13 @@ std::string fmt(const char* f, double v) {
 }
 std::string mb(long kb) { return fmt("%.1f", static_cast<double>(kb) / 1024); }
 std::string with_commas(std::uint64_t n) {
-    std::string s = std::to_string(n);
-    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+    // Built front to back: inserting into the digits trips GCC 12's -O3 -Wrestrict false positive.
+    const std::string digits = std::to_string(n);
+    std::string s;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) s += ',';
+        s += digits[i];
+    }
     return s;
 }
 

@@ -18,8 +18,13 @@ std::string quote_identifier(std::string_view identifier, char quote_char) {
 }
 
 std::string index_name(const table_info& table, const std::vector<std::size_t>& columns) {
-    std::string name = "ix_" + std::string(table.name);
-    for (std::size_t c : columns) name += "_" + std::string(table.columns[c].name);
+    // Appended piece by piece: `"_" + std::string(...)` trips GCC 12's -O3 -Wrestrict false positive.
+    std::string name = "ix_";
+    name += table.name;
+    for (std::size_t c : columns) {
+        name += '_';
+        name += table.columns[c].name;
+    }
     // Identifiers are at most 64 characters on MariaDB; keep long composite names unique-ish.
     if (name.size() > 64) name = name.substr(0, 55) + "_" + std::to_string(std::hash<std::string>{}(name) % 100000000);
     return name;
