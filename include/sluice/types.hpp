@@ -18,13 +18,8 @@
 
 namespace sluice {
 
-// DATETIME(6) on MariaDB; fixed-width ISO-8601 text on SQLite, so it sorts as it compares.
-using datetime = std::chrono::sys_time<std::chrono::microseconds>;
-// DATE on MariaDB; 'YYYY-MM-DD' text on SQLite.
-using date = std::chrono::sys_days;
-using blob = std::vector<std::byte>;
-
 // What a column holds, independent of the backend. Enums map to their underlying integer.
+// Declared before the type aliases of the same names, which then shadow nothing (GCC -Wshadow).
 enum class column_kind : std::uint8_t {
     boolean,
     int8, int16, int32, int64,
@@ -33,6 +28,12 @@ enum class column_kind : std::uint8_t {
     text, blob,
     datetime, date,
 };
+
+// DATETIME(6) on MariaDB; fixed-width ISO-8601 text on SQLite, so it sorts as it compares.
+using datetime = std::chrono::sys_time<std::chrono::microseconds>;
+// DATE on MariaDB; 'YYYY-MM-DD' text on SQLite.
+using date = std::chrono::sys_days;
+using blob = std::vector<std::byte>;
 
 SLUICE_API std::string_view to_string(column_kind kind) noexcept;
 
