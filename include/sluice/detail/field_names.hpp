@@ -12,6 +12,11 @@
 #include <type_traits>
 
 #include <boost/pfr.hpp>
+#include <boost/version.hpp>  // BOOST_VERSION
+
+#if BOOST_VERSION < 108100
+#error "sluice: needs the Boost >= 1.81 headers (Boost.PFR); on Debian bookworm install libboost1.81-dev"
+#endif
 
 #if __has_include(<boost/pfr/core_name.hpp>)
 #include <boost/pfr/core_name.hpp>
@@ -23,12 +28,24 @@
 namespace sluice::detail {
 
 #if !SLUICE_PFR_HAS_NAMES
+#if defined(__clang__)
+// clang warns that the variable template below has no definition (and, for a model of internal
+// linkage, that none can exist elsewhere): none is needed, only member addresses are taken.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wundefined-var-template"
+#pragma clang diagnostic ignored "-Wundefined-internal"
+#endif
 // Never defined: only its members' addresses are taken, in unevaluated-enough contexts
-// (a constant template argument), so no definition is ever needed.
-template <class T> extern const T never_defined_object;
+// (a constant template argument), so no definition is ever needed. The model sits inside a
+// wrapper because clang refuses an undefined variable whose own type has no linkage (a model in
+// an anonymous namespace), but not one of a class template's type.
+template <class T> struct object_holder {
+    const T object;
+};
+template <class T> extern const object_holder<T> never_defined_holder;
+template <class T> constexpr const T& never_defined_object() noexcept { return never_defined_holder<T>.object; }
 
-// The pointer is wrapped in a class so the signature spells the full member access
-// expression "(& never_defined_object<T>.T::field)".
+// The pointer is wrapped in a class so the signature spells the member access expression.
 template <class Field> struct field_address {
     const Field* pointer;
 };
@@ -37,8 +54,18 @@ template <auto Address> consteval std::string_view signature_of() {
     return __PRETTY_FUNCTION__;
 }
 
+// The member's name ends the access expression, which the signature spells as
+//   GCC 12:    "... [with auto Address = field_address<int>{(& never_defined_holder<ns::T>.
+//               object_holder<ns::T>::object.ns::T::alpha)}; ...]"
+//   clang 14+: "... [Address = {&never_defined_holder.object.alpha}]"
+// so it runs from the last '.' or "::" before the closing ")}" (GCC) or "}]" (clang).
 consteval std::string_view cut_field_name(std::string_view signature) {
-    const std::size_t end = signature.rfind(")}");
+#if defined(__clang__)
+    constexpr std::string_view closing = "}]";
+#else
+    constexpr std::string_view closing = ")}";
+#endif
+    const std::size_t end = signature.rfind(closing);
     if (end == std::string_view::npos) return {};
     const std::size_t colons = signature.rfind("::", end);
     const std::size_t dot = signature.rfind('.', end);
@@ -49,10 +76,13 @@ consteval std::string_view cut_field_name(std::string_view signature) {
 }
 
 template <class T, std::size_t I> consteval std::string_view field_name() {
-    using field = std::remove_cvref_t<decltype(boost::pfr::get<I>(never_defined_object<T>))>;
+    using field = std::remove_cvref_t<decltype(boost::pfr::get<I>(never_defined_object<T>()))>;
     return cut_field_name(signature_of<field_address<field>{
-        std::addressof(boost::pfr::get<I>(never_defined_object<T>))}>());
+        std::addressof(boost::pfr::get<I>(never_defined_object<T>()))}>());
 }
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 #else
 template <class T, std::size_t I> consteval std::string_view field_name() {
     return boost::pfr::get_name<I, T>();
@@ -125,5 +155,14 @@ template <std::size_t Capacity> consteval fixed_name<Capacity> snake_case(std::s
 template <class T>
 inline constexpr auto snake_type_name =
     snake_case<unqualified_type_name<T>().size() * 2>(unqualified_type_name<T>());
+
+// Self-check of the type-name spelling ("[with T = ...; ...]" on GCC, "[T = ...]" on clang).
+namespace name_self_check {
+template <class X> struct HTTPTypeProbe {};
+static_assert(unqualified_type_name<probe>() == "probe" &&
+                  snake_type_name<HTTPTypeProbe<probe>>.view() == "http_type_probe",
+              "sluice: this compiler spells type names differently; type-name reflection "
+              "needs updating in sluice/detail/field_names.hpp");
+}  // namespace name_self_check
 
 }  // namespace sluice::detail
