@@ -1,7 +1,6 @@
 #include <doctest/doctest.h>
 
-#include <ranges>
-
+#include "../lazy_rows.hpp"
 #include "../oracle.hpp"
 
 using models::OrgMembership;
@@ -15,7 +14,7 @@ User generated(std::int64_t i) {
                 support::at(2024, 1, 1) + std::chrono::seconds{i}, i % 3 ? std::optional<std::string>("bio") : std::nullopt};
 }
 
-auto generated_users(std::int64_t n) { return std::views::iota(std::int64_t{0}, n) | std::views::transform(generated); }
+auto generated_users(std::int64_t n) { return support::map_iota(std::int64_t{0}, n, generated); }
 
 }  // namespace
 
@@ -49,10 +48,11 @@ TEST_CASE("a failure in a later chunk leaves nothing of the call, and names the 
     User existing = generated(0);
     existing.id = 777;
     db.insert(existing);
-    auto rows = generated_users(300) | std::views::transform([](User u) {
-                    if (u.name == "user 250") u.id = 777;  // duplicate key, in the fourth chunk
-                    return u;
-                });
+    auto rows = support::map_iota(std::int64_t{0}, std::int64_t{300}, [](std::int64_t i) {
+        User u = generated(i);
+        if (u.name == "user 250") u.id = 777;  // duplicate key, in the fourth chunk
+        return u;
+    });
     CHECK_THROWS_WITH_AS(db.insert_many(rows, {.chunk_rows = 64}),
                          doctest::Contains("users: insert_many failed at row 250 of the input; nothing of this call was written"),
                          sluice::statement_error);
@@ -108,11 +108,11 @@ TEST_CASE("upsert_many inserts new keys and updates existing ones") {
 TEST_CASE("large rows are split by the packet budget, not only by row count") {
     auto db = support::fresh<User>();
     // 80 rows of 1 MiB: above MariaDB's 64 MiB max_allowed_packet in one statement.
-    auto rows = std::views::iota(0, 80) | std::views::transform([](int i) {
-                    User u = generated(i);
-                    u.name = std::string(1 << 20, static_cast<char>('a' + i % 26));
-                    return u;
-                });
+    auto rows = support::map_iota(0, 80, [](int i) {
+        User u = generated(i);
+        u.name = std::string(1 << 20, static_cast<char>('a' + i % 26));
+        return u;
+    });
     std::size_t statements = 0;
     db.on_statement([&](const sluice::statement_event& e) { statements += e.sql.starts_with("INSERT") ? 1 : 0; });
     CHECK(db.insert_many(rows) == 80);
@@ -142,11 +142,11 @@ TEST_CASE("rows near the backend's size limits round-trip; the packet budget spl
     auto db = support::fresh<User>();
     // MEDIUMTEXT holds 16 MiB; five 15 MiB rows exceed MariaDB's 64 MiB max_allowed_packet together.
     const std::size_t big = 15u << 20;
-    auto rows = std::views::iota(0, 5) | std::views::transform([&](int i) {
-                    User u = generated(i);
-                    u.name.assign(big, static_cast<char>('k' + i));
-                    return u;
-                });
+    auto rows = support::map_iota(0, 5, [&](int i) {
+        User u = generated(i);
+        u.name.assign(big, static_cast<char>('k' + i));
+        return u;
+    });
     std::size_t statements = 0;
     db.on_statement([&](const sluice::statement_event& e) { statements += e.sql.starts_with("INSERT") ? 1 : 0; });
     std::vector<std::int64_t> ids;
