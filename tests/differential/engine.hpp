@@ -193,7 +193,8 @@ template <class T> struct generator {
         if (r < 0.35) {
             // An existing value with some code points made wildcards.
             std::string out;
-            for (std::string_view cp : code_points(existing_text(c))) {
+            const std::string text = existing_text(c);  // code_points() views into it
+            for (std::string_view cp : code_points(text)) {
                 if (chance(rng, 0.1)) out += "_";
                 else if (chance(rng, 0.03)) out += "%";
                 else out += sluice::like_escape(cp);
@@ -202,7 +203,8 @@ template <class T> struct generator {
         }
         if (r < 0.45) {
             // Around a piece of an existing value.
-            const auto cps = code_points(existing_text(c));
+            const std::string text = existing_text(c);
+            const auto cps = code_points(text);
             std::string piece;
             if (!cps.empty()) {
                 const std::size_t from = pick(rng, cps.size()), len = 1 + pick(rng, std::min<std::size_t>(4, cps.size() - from));
