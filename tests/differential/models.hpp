@@ -108,14 +108,16 @@ inline std::string long_text(rng_t& rng, const text_profile& p) {
     return s + short_text(rng, p, 3);
 }
 
-inline text_profile make_profile(rng_t& rng, bool nul) {
+// long_prefixes: shared prefixes of 250-400 code points (with the suffix, within the hand-made
+// tables' VARCHAR(500)); else of 12-40, for the contracts that are not about long text.
+inline text_profile make_profile(rng_t& rng, bool nul, bool long_prefixes = true) {
     static const char* const fill[] = {"x", "\xc3\xa9", "\xf0\x9f\x98\x80", "a "};
     text_profile p;
     p.nul = nul;
     for (int i = 0; i < 2; ++i) {
-        // 250-400 code points: with the suffix, within the hand-made tables' VARCHAR(500).
         const std::string c = pick_of(rng, fill);
-        const std::size_t unit = c == "a " ? 2 : 1, n = (250 + pick(rng, 151)) / unit;
+        const std::size_t length = long_prefixes ? 250 + pick(rng, 151) : 12 + pick(rng, 29);
+        const std::size_t unit = c == "a " ? 2 : 1, n = length / unit;
         std::string s;
         for (std::size_t k = 0; k < n; ++k) s += c;
         p.prefixes.push_back(std::move(s));

@@ -25,10 +25,10 @@ std::uint64_t env_number(const char* name, std::uint64_t fallback) {
 std::size_t default_cases(diff::mode m) {
     const bool sqlite = support::is_sqlite();
     switch (m) {
-    case diff::mode::core: return sqlite ? 60 : 36;
+    case diff::mode::core: return sqlite ? 60 : 30;
     case diff::mode::resume_contract: return sqlite ? 30 : 24;
     case diff::mode::like_contract: return 12;
-    case diff::mode::long_order_contract: return sqlite ? 24 : 18;
+    case diff::mode::long_order_contract: return sqlite ? 24 : 15;
     }
     return 10;
 }
