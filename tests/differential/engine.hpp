@@ -1,5 +1,4 @@
-// The differential tester's engine: random filters and orders, their sluice form, and one case
-// run through every terminal and compared with the oracle.
+// The differential tester's engine: random filters and orders, their sluice form, one case's checks.
 #pragma once
 
 #include <deque>

@@ -1,5 +1,5 @@
-// The differential tester's oracle: SQL semantics (three-valued logic, byte-wise text, LIKE,
-// NULL ordering) over a std::vector of rows, written without any of sluice's SQL code.
+// The differential tester's oracle: SQL semantics over a std::vector of rows, without sluice's SQL.
+// Three-valued logic, byte-wise text without padding, LIKE by code point, NULLs first ascending.
 #pragma once
 
 #include <algorithm>
