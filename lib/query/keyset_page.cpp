@@ -42,10 +42,15 @@ std::vector<long_key_check> long_key_checks(const connection& c, const table_inf
     return checks;
 }
 
-void require_exact_order(const table_info& t, const long_key_check& check, std::size_t bytes) {
-    if (bytes <= check.max_bytes) return;
+void require_exact_order(const table_info& t, const long_key_check& check, std::string_view bytes) {
     const column_info& c = t.columns[check.column];
-    throw error(column_message(t, c, "an order key of " + std::to_string(bytes) + " bytes, more than the " + std::to_string(check.max_bytes) +
+    if (!bytes.empty() && bytes.back() == '\0')
+        throw error(column_message(t, c, "an order key ending in a NUL byte: MariaDB sorts it level with the same value "
+                                         "without trailing NULs under ORDER BY ... LIMIT, so rows could come out of "
+                                         "order, be lost or repeated; refused: order by another column, or by the "
+                                         "primary key"));
+    if (bytes.size() <= check.max_bytes) return;
+    throw error(column_message(t, c, "an order key of " + std::to_string(bytes.size()) + " bytes, more than the " + std::to_string(check.max_bytes) +
                 " the server sorts exactly (MariaDB compares only the first max_sort_length bytes of a sort key, 4 a "
                 "character for text), so rows could come out of order, be lost or repeated; refused: order by a "
                 "shorter column, or by the primary key"));

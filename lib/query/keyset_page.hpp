@@ -23,8 +23,9 @@ struct long_key_check {
     std::size_t max_bytes;
 };
 std::vector<long_key_check> long_key_checks(const connection& c, const table_info& t, const std::vector<order_term>& terms);
-// Throws sluice::error naming the column when a value is too long to be sorted exactly: a page
-// or result that holds one may be out of order or missing rows, so it is refused, never returned.
-void require_exact_order(const table_info& t, const long_key_check& check, std::size_t bytes);
+// Throws sluice::error naming the column when the server cannot sort a value exactly (too long,
+// or ending in a NUL byte, which MariaDB's sort keys pad with): a page or result that holds one
+// may be out of order or missing rows, so it is refused, never returned.
+void require_exact_order(const table_info& t, const long_key_check& check, std::string_view bytes);
 
 }  // namespace sluice::detail

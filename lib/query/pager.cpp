@@ -107,8 +107,9 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
     for (const long_key_check& check : st.long_keys)
         for (std::size_t r = 0; r < rows; ++r) {
             const value_ref v = field_ref(t.columns[check.column], slot(r));
-            if (const auto* text = std::get_if<std::string_view>(&v)) require_exact_order(t, check, text->size());
-            else if (const auto* bytes = std::get_if<std::span<const std::byte>>(&v)) require_exact_order(t, check, bytes->size());
+            if (const auto* text = std::get_if<std::string_view>(&v)) require_exact_order(t, check, *text);
+            else if (const auto* bytes = std::get_if<std::span<const std::byte>>(&v))
+                require_exact_order(t, check, {reinterpret_cast<const char*>(bytes->data()), bytes->size()});
         }
     if (rows > 0) {
         const void* last = slot(rows - 1);

@@ -107,8 +107,12 @@ void run_select(const session_handle& s, const query_spec& query, const std::vec
         for (std::size_t i = 0; i < checks.size(); ++i) {
             const int at = check_positions[i];
             if (row.is_null(at)) continue;
-            require_exact_order(t, checks[i], t.columns[checks[i].column].kind == column_kind::text ? row.get_text(at).size()
-                                                                                                     : row.get_blob(at).size());
+            if (t.columns[checks[i].column].kind == column_kind::text) {
+                require_exact_order(t, checks[i], row.get_text(at));
+            } else {
+                const std::span<const std::byte> b = row.get_blob(at);
+                require_exact_order(t, checks[i], {reinterpret_cast<const char*>(b.data()), b.size()});
+            }
         }
         sink(row);
     });

@@ -1,4 +1,4 @@
-// Resume tokens: "sk1.<query fingerprint>.<rows so far>.<key values>" (values tagged and hex
+// Resume tokens: "sk2.<query fingerprint>.<rows so far>.<key values>" (values tagged and hex
 // encoded, so a token is plain ASCII, safe in logs, URLs and job tables).
 #include "query/token.hpp"
 
@@ -8,9 +8,6 @@
 
 #include <sluice/error.hpp>
 
-#include "sql/render_expr.hpp"
-#include "sql/render_keyset.hpp"
-#include "sql/render_statements.hpp"
 
 namespace sluice::detail {
 namespace {
@@ -28,18 +25,30 @@ struct fnv1a {
     }
 };
 
-// Identifies "the same query" for tokens: table, filters with their values, order.
+void encode_value(std::string& out, const value_ref& v);
+
+// The filter tree itself, every value in its exact tagged encoding: rendered SQL would hide
+// differences a log rendering drops (control characters, the digits of a double).
+void add_node(fnv1a& f, const expr_node& n) {
+    std::string node = std::to_string(static_cast<int>(n.op)) + "/" + std::to_string(n.column) + "/" +
+                       std::to_string(n.other_column) + "/" + std::to_string(n.values.size()) + "/" +
+                       std::to_string(n.children.size());
+    f.add(node);
+    for (const value& v : n.values) {
+        std::string encoded;
+        encode_value(encoded, as_ref(v));
+        f.add(encoded);
+    }
+    for (const expr_node& child : n.children) add_node(f, child);
+}
+
 }  // namespace
 
+// Identifies "the same query" for tokens: table, filters with their values, order.
 std::string fingerprint(const query_spec& q) {
     fnv1a f;
     f.add(q.table->name);
-    if (q.filter) {
-        rendered r;
-        render_expr(sqlite_dialect(), *q.table, *q.filter, r);
-        f.add(r.sql);
-        for (const value_ref& v : r.params) f.add(describe(v, 1 << 20));
-    }
+    if (q.filter) add_node(f, *q.filter);
     for (const order_term& o : q.order) f.add(std::to_string(o.column) + (o.descending ? "d" : "a"));
     char out[17];
     std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(f.h));
@@ -147,7 +156,7 @@ void store(value& dst, const value_ref& src) {
 
 
 std::string encode_token(std::string_view fingerprint, std::span<const value_ref> key, std::uint64_t rows) {
-    std::string token = "sk1." + std::string(fingerprint) + "." + std::to_string(rows) + ".";
+    std::string token = "sk2." + std::string(fingerprint) + "." + std::to_string(rows) + ".";
     if (key.empty()) return token + "-";
     for (std::size_t i = 0; i < key.size(); ++i) {
         if (i) token += '~';
@@ -166,7 +175,9 @@ void decode_token(std::string_view token, const query_spec& q, std::string_view 
     for (std::size_t dot; (dot = rest.find('.')) != std::string_view::npos && parts.size() < 3; rest.remove_prefix(dot + 1))
         parts.push_back(rest.substr(0, dot));
     parts.push_back(rest);
-    if (parts.size() != 4 || parts[0] != "sk1") reject("not a sluice resume token");
+    if (parts.size() == 4 && parts[0] == "sk1")
+        reject("it was made by an earlier sluice, whose query fingerprints differ: restart the scan");
+    if (parts.size() != 4 || parts[0] != "sk2") reject("not a sluice resume token");
     if (parts[1] != fingerprint) reject("it belongs to a different query (table, filters or order differ)");
     if (!parse_number(parts[2], rows)) reject("malformed row count");
     key.clear();
