@@ -19,12 +19,13 @@
 #include <sluice/error.hpp>
 #include <sluice/model.hpp>
 #include <sluice/options.hpp>
+#include <sluice/transaction.hpp>
 
 namespace sluice {
 
 namespace detail {
 class session_impl;
-struct transaction_access;
+struct session_access;
 }  // namespace detail
 
 template <class T> class query;
@@ -39,37 +40,6 @@ SLUICE_API std::vector<std::string> create_table_sql(const table_info& t, backen
 template <class T> std::vector<std::string> create_table_sql(backend b) {
     return detail::create_table_sql(table_of<T>(), b);
 }
-
-// Rolls back on destruction unless committed. Nested transactions use savepoints. Where the
-// server refuses SAVEPOINT (a SPIDER table is part of the transaction) a nested transaction is
-// flat: its commit does nothing, and its rollback rolls back the whole transaction. The session
-// stays in a transaction until the outermost guard ends; everything in it is rolled back then,
-// and that guard's commit() throws.
-class SLUICE_API transaction {
-public:
-    transaction(transaction&& other) noexcept;
-    transaction& operator=(transaction&&) = delete;
-    ~transaction();
-
-    void commit();
-    void rollback();
-    bool active() const noexcept { return impl_ != nullptr; }
-    // A nested transaction without a savepoint (see above): rolling it back ends the outer one.
-    bool flat() const noexcept { return flat_; }
-
-private:
-    friend class session;
-    friend struct detail::transaction_access;
-    transaction(detail::session_impl& impl, std::weak_ptr<const void> alive, int depth, std::uint64_t generation, bool flat)
-        : impl_(&impl), alive_(std::move(alive)), depth_(depth), generation_(generation), flat_(flat) {}
-    // The session, unless it was destroyed (closing its connection ended the transaction).
-    detail::session_impl* live_session() noexcept;
-    detail::session_impl* impl_;
-    std::weak_ptr<const void> alive_;  // expires with the session
-    int depth_;
-    std::uint64_t generation_;  // the transaction it is part of; a reconnect ends it
-    bool flat_;
-};
 
 class SLUICE_API session {
 public:
@@ -184,11 +154,11 @@ public:
     // Called after every statement. SLUICE_ECHO=1 in the environment prints each to stderr.
     void on_statement(std::function<void(const statement_event&)> callback);
 
-    // Internals used by query<T>, the cursor and test hooks; throws on a moved-from session.
-    detail::session_impl& impl();
-
 private:
     template <class> friend class query;
+    friend struct detail::session_access;
+    // The session's state; throws on a moved-from session.
+    detail::session_impl& impl();
     detail::session_handle handle() const;
     template <class R> std::uint64_t write_many(R&& rows, bool upsert, bulk_options options) {
         using T = std::remove_cvref_t<std::ranges::range_reference_t<R>>;
@@ -228,5 +198,12 @@ private:
 
     std::unique_ptr<detail::session_impl> impl_;
 };
+
+namespace detail {
+// Internal access to a session's state, for lib/ and the tests' fault hooks (not part of the API).
+struct session_access {
+    static session_impl& impl(session& s) { return s.impl(); }
+};
+}  // namespace detail
 
 }  // namespace sluice

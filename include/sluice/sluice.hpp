@@ -10,4 +10,5 @@
 #include <sluice/pool.hpp>
 #include <sluice/query.hpp>
 #include <sluice/session.hpp>
+#include <sluice/transaction.hpp>
 #include <sluice/types.hpp>

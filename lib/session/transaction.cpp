@@ -7,8 +7,6 @@ namespace sluice {
 namespace detail {
 namespace {
 std::string savepoint_name(int depth) { return "sluice_sp_" + std::to_string(depth); }
-// ER_CHECK_NOT_IMPLEMENTED: "The storage engine for the table doesn't support SAVEPOINT".
-constexpr int savepoint_not_supported = 1178;
 }  // namespace
 }  // namespace detail
 using detail::savepoint_name;
@@ -31,7 +29,7 @@ sluice::transaction transaction_access::begin(session_impl& s) {
         try {
             s.run("SAVEPOINT " + savepoint_name(depth), {});
         } catch (const statement_error& e) {
-            if (e.code() != savepoint_not_supported) throw;
+            if (!s.sql().savepoint_refused(e.code())) throw;
             flat = true;
         }
     }

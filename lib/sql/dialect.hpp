@@ -66,6 +66,9 @@ public:
     virtual std::string_view begin_transaction() const noexcept = 0;
     // Starts the read-only, point-in-time transaction of a consistent_snapshot() scan.
     virtual std::string_view begin_snapshot() const noexcept = 0;
+    // Whether SAVEPOINT failed because the server refuses savepoints here (MariaDB's 1178 once a
+    // SPIDER table is in the transaction): nested transactions are then flat.
+    virtual bool savepoint_refused(int code) const noexcept { return (void)code, false; }
     // A deadlock, serialization failure, lock wait timeout or busy database: the transaction can
     // be run again as a whole.
     virtual bool is_retryable(int code, std::string_view sql_state) const noexcept = 0;

@@ -112,6 +112,8 @@ public:
         return type;
     }
     std::int64_t first_generated_id(std::int64_t reported, std::size_t) const noexcept override { return reported; }
+    // ER_CHECK_NOT_IMPLEMENTED: "The storage engine for the table doesn't support SAVEPOINT".
+    bool savepoint_refused(int code) const noexcept override { return code == 1178; }
     std::string_view table_engine_query() const noexcept override {
         return "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
     }

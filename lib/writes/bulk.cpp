@@ -60,7 +60,7 @@ std::int64_t key_of(const value_ref& v) {
 // Runs the chunk and appends each row's key to st.ids.
 void collect_ids(bulk_writer::state& st, std::size_t count, const std::string& sql, bool with_key) {
     const table_info& t = *st.table;
-    session_impl& impl = st.owner->impl();
+    session_impl& impl = session_access::impl(*st.owner);
     const std::size_t width = st.columns.size();
     if (!t.auto_increment) {
         impl.run(sql, st.params);
@@ -105,15 +105,15 @@ bulk_writer::bulk_writer(session& s, const table_info& t, std::size_t row_size, 
     // Every column is sent; an unset (0) auto-increment key is bound as NULL, which both
     // backends answer with a generated key, so explicit and generated keys can mix.
     for (std::size_t i = 0; i < t.columns.size(); ++i) st.columns.push_back(i);
-    connection& conn = s.impl().conn();
+    connection& conn = session_access::impl(s).conn();
     const std::size_t by_parameters = std::max<std::size_t>(1, conn.max_parameters() / st.columns.size());
     st.capacity = std::max<std::size_t>(1, std::min(options.chunk_rows, by_parameters));
     st.packet_budget = conn.max_packet_bytes();
     st.params.reserve(st.capacity * st.columns.size());
     st.ids = options.ids;
-    if (const std::string_view spacing = s.impl().sql().generated_id_spacing_query();
+    if (const std::string_view spacing = session_access::impl(s).sql().generated_id_spacing_query();
         st.ids && t.auto_increment && !spacing.empty()) {
-        s.impl().run(spacing, {}, [&](row_reader& r) {
+        session_access::impl(s).run(spacing, {}, [&](row_reader& r) {
             st.consecutive_ids = r.get_int64(0) != 0;
             st.id_step = std::max<std::int64_t>(1, r.get_int64(1));
         });
@@ -133,7 +133,7 @@ bool bulk_writer::fits(const void* row) {
         st.row.push_back(field_ref(st.table->columns[c], row));
         bytes += value_bytes(st.row.back());
     }
-    const connection& conn = st.owner->impl().conn();
+    const connection& conn = session_access::impl(*st.owner).conn();
     if (!row_fits_statement(conn, st.row))
         throw_oversize_row(conn, *st.table, st.row, st.columns,
                            "row " + std::to_string(st.written + st.chunk_rows) + " of the input", what_failure_undoes(st));
@@ -146,7 +146,7 @@ bool bulk_writer::fits(const void* row) {
 void bulk_writer::write(const void* rows, std::size_t count) {
     state& st = *state_;
     const table_info& t = *st.table;
-    session_impl& impl = st.owner->impl();
+    session_impl& impl = session_access::impl(*st.owner);
     st.params.clear();
     const auto* base = static_cast<const char*>(rows);
     for (std::size_t r = 0; r < count; ++r) {

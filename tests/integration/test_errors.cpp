@@ -71,7 +71,7 @@ struct StoredFile {
 // on SQLite, SQLITE_LIMIT_LENGTH lowered to 1 MiB on this connection to keep the values small.
 std::uint64_t statement_limit(sluice::session& db) {
     if (support::is_sqlite()) {
-        sqlite3_limit(static_cast<sqlite3*>(db.impl().conn().native_handle()), SQLITE_LIMIT_LENGTH, 1 << 20);
+        sqlite3_limit(static_cast<sqlite3*>(sluice::detail::session_access::impl(db).conn().native_handle()), SQLITE_LIMIT_LENGTH, 1 << 20);
         return 1 << 20;
     }
     return std::stoull(db.scalar("SELECT @@max_allowed_packet").value());

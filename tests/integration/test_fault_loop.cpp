@@ -95,7 +95,7 @@ void sleep_log_uniform(std::mt19937& rng, double min_us, double max_us) {
 // new id, which the killer must see.
 void publish_connection_id(sluice::session& db, std::atomic<std::uint64_t>& id) {
     id = db.connection_id();
-    db.impl().before_statement = [&db, &id](std::uint64_t, std::string_view) { id = db.connection_id(); };
+    sluice::detail::session_access::impl(db).before_statement = [&db, &id](std::uint64_t, std::string_view) { id = db.connection_id(); };
 }
 
 // Sends `kill` ("KILL CONNECTION " or "KILL QUERY ") to the published id at random moments, at
@@ -129,7 +129,7 @@ TEST_CASE("fault loop: scans killed at random moments reconnect and stay exact (
                          .max_backoff = std::chrono::milliseconds(10)});
     const bool simulated = support::is_sqlite();
     int total_kills = 0;
-    const std::uint64_t generation_before = db.impl().generation;
+    const std::uint64_t generation_before = sluice::detail::session_access::impl(db).generation;
     for (int round = 0; round < 8; ++round) {
         const scan_shape s = random_shape(rng);
         CAPTURE(round);
@@ -142,14 +142,14 @@ TEST_CASE("fault loop: scans killed at random moments reconnect and stay exact (
             // No server to kill: a simulated loss before about a third of the statements.
             std::mt19937 losses(rng());
             int lost = 0;
-            db.impl().before_statement = [&](std::uint64_t, std::string_view) {
+            sluice::detail::session_access::impl(db).before_statement = [&](std::uint64_t, std::string_view) {
                 if (losses() % 3 == 0 && lost < 40) {
                     ++lost;
                     throw sluice::connection_error("sluice: simulated lost connection (test hook)");
                 }
             };
             scan(db, s, seen);
-            db.impl().before_statement = nullptr;
+            sluice::detail::session_access::impl(db).before_statement = nullptr;
             total_kills += lost;
         } else {
             std::atomic<std::uint64_t> victim{0};
@@ -166,13 +166,13 @@ TEST_CASE("fault loop: scans killed at random moments reconnect and stay exact (
                 }
                 done = true;
             }
-            db.impl().before_statement = nullptr;
+            sluice::detail::session_access::impl(db).before_statement = nullptr;
             total_kills += kills;
         }
         CHECK(seen.size() == expected.size());
         CHECK(seen == expected);
     }
-    MESSAGE(total_kills << " connections lost, " << db.impl().generation - generation_before << " reconnects");
+    MESSAGE(total_kills << " connections lost, " << sluice::detail::session_access::impl(db).generation - generation_before << " reconnects");
 }
 
 TEST_CASE("fault loop: KILL QUERY ends a scan with the server's error, or not at all") {
@@ -211,7 +211,7 @@ TEST_CASE("fault loop: KILL QUERY ends a scan with the server's error, or not at
             }
             done = true;
         }
-        db.impl().before_statement = nullptr;
+        sluice::detail::session_access::impl(db).before_statement = nullptr;
         if (ended_by_error) {
             ++interrupted;
             REQUIRE(seen.size() <= expected.size());

@@ -28,14 +28,14 @@ void break_connection(sluice::session& victim) {
 
 // Breaks the connection right before statement number `at` (counted from now).
 void arm(sluice::session& db, std::uint64_t at) {
-    auto& impl = db.impl();
+    auto& impl = sluice::detail::session_access::impl(db);
     const std::uint64_t target = impl.statements + at;
     impl.before_statement = [&db, target](std::uint64_t n, std::string_view) {
         if (n == target) break_connection(db);
     };
 }
 
-void disarm(sluice::session& db) { db.impl().before_statement = nullptr; }
+void disarm(sluice::session& db) { sluice::detail::session_access::impl(db).before_statement = nullptr; }
 
 sluice::session seeded(int rows) {
     auto db = support::fresh<User>();
@@ -105,7 +105,7 @@ TEST_CASE("when retries run out the error carries the resume token, and the toke
             seen.push_back(u.id);
             if (seen.size() == 50) {
                 // Every statement from here on loses its connection.
-                db.impl().before_statement = [&db](std::uint64_t, std::string_view) { break_connection(db); };
+                sluice::detail::session_access::impl(db).before_statement = [&db](std::uint64_t, std::string_view) { break_connection(db); };
             }
         }
         FAIL("the scan should have given up");

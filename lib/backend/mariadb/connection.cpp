@@ -14,59 +14,15 @@
 
 #include "backend/connection.hpp"
 #include "backend/statement_cache.hpp"
+#include "backend/mariadb/bind.hpp"
+#include "backend/mariadb/errors.hpp"
+#include "backend/mariadb/row.hpp"
 #include "backend/url.hpp"
 
 namespace sluice::detail {
 namespace {
 
-// What an error code says about the connection it came from.
-enum class after_error : std::uint8_t {
-    usable,  // the statement failed; the connection goes on
-    lost,    // the connection is gone; the same statement on a new one may well succeed
-    closed,  // the connection cannot go on, but repeating the statement would fail the same way
-};
-
-after_error classify(unsigned code) {
-    switch (code) {
-    case CR_SERVER_GONE_ERROR: case CR_SERVER_LOST: case 2055:  // CR_SERVER_LOST_EXTENDED
-    case 1927:                                                  // ER_CONNECTION_KILLED
-    case 1053:                                                  // ER_SERVER_SHUTDOWN
-    case 1158: case 1159: case 1160: case 1161:                 // ER_NET_READ_ERROR ... ER_NET_WRITE_INTERRUPTED
-    case 4031:                                                  // MySQL 8: idle client timed out
-        return after_error::lost;
-    // The server hangs up after these (1153: a packet above max_allowed_packet), or the client's
-    // view of the protocol is out of step with the server's.
-    case 1153: case 1154: case 1155: case 1156: case 1157:      // ER_NET_PACKET_TOO_LARGE ... ER_NET_UNCOMPRESS_ERROR
-    case CR_COMMANDS_OUT_OF_SYNC: case CR_NET_PACKET_TOO_LARGE: case CR_MALFORMED_PACKET:
-        return after_error::closed;
-    default:
-        return after_error::usable;
-    }
-}
-
-enum class storage : std::uint8_t { integer, real, text, time };
-
-struct result_column {
-    storage kind = storage::text;
-    bool is_unsigned = false;
-    std::int64_t integer = 0;
-    double real = 0;
-    MYSQL_TIME time{};
-    std::vector<char> buffer;
-    unsigned long length = 0;
-    my_bool is_null = 0;
-    my_bool error = 0;
-};
-
-struct param_slot {
-    union {
-        std::int64_t i;
-        std::uint64_t u;
-        double d;
-    } number{};
-    MYSQL_TIME time{};
-    unsigned long length = 0;
-};
+using namespace mariadb;
 
 struct prepared {
     MYSQL_STMT* stmt = nullptr;
@@ -84,79 +40,6 @@ struct prepared {
     }
 };
 
-[[noreturn]] void mismatch(const result_column& c, std::string_view expected) {
-    if (c.is_null) throw_null_into_non_optional();
-    std::string found;
-    switch (c.kind) {
-    case storage::integer: found = "integer " + (c.is_unsigned ? std::to_string(static_cast<std::uint64_t>(c.integer)) : std::to_string(c.integer)); break;
-    case storage::real: found = "floating-point " + std::to_string(c.real); break;
-    case storage::text: found = "text '" + std::string(c.buffer.data(), std::min<unsigned long>(c.length, 32)) + "'"; break;
-    case storage::time: found = "a date/time"; break;
-    }
-    throw cell_mismatch{"expected " + std::string(expected) + ", found " + found};
-}
-
-class mysql_row final : public row_reader {
-public:
-    std::vector<result_column>* cells = nullptr;
-
-    int columns() override { return static_cast<int>(cells->size()); }
-    bool is_null(int c) override { return col(c).is_null != 0; }
-    std::int64_t get_int64(int c) override {
-        const result_column& r = col(c);
-        if (r.kind != storage::integer || r.is_null) mismatch(r, "an integer");
-        if (r.is_unsigned && r.integer < 0) throw_out_of_range("a signed 64-bit integer", std::to_string(static_cast<std::uint64_t>(r.integer)));
-        return r.integer;
-    }
-    std::uint64_t get_uint64(int c) override {
-        const result_column& r = col(c);
-        if (r.kind != storage::integer || r.is_null) mismatch(r, "an integer");
-        if (!r.is_unsigned && r.integer < 0) throw_out_of_range("an unsigned integer", std::to_string(r.integer));
-        return static_cast<std::uint64_t>(r.integer);
-    }
-    double get_double(int c) override {
-        const result_column& r = col(c);
-        if (r.is_null) mismatch(r, "a number");
-        if (r.kind == storage::real) return r.real;
-        if (r.kind == storage::integer) return r.is_unsigned ? static_cast<double>(static_cast<std::uint64_t>(r.integer)) : static_cast<double>(r.integer);
-        mismatch(r, "a number");
-    }
-    std::string_view get_text(int c) override {
-        const result_column& r = col(c);
-        if (r.kind != storage::text || r.is_null) mismatch(r, "text");
-        return {r.buffer.data(), r.length};
-    }
-    std::span<const std::byte> get_blob(int c) override {
-        const result_column& r = col(c);
-        if (r.kind != storage::text || r.is_null) mismatch(r, "a blob");
-        return {reinterpret_cast<const std::byte*>(r.buffer.data()), r.length};
-    }
-    datetime get_datetime(int c) override {
-        const MYSQL_TIME& t = time_of(c, "a datetime");
-        using namespace std::chrono;
-        return datetime{to_days(t)} + hours{t.hour} + minutes{t.minute} + seconds{t.second} + microseconds{t.second_part};
-    }
-    date get_date(int c) override {
-        const MYSQL_TIME& t = time_of(c, "a date");
-        if (t.hour || t.minute || t.second || t.second_part) throw cell_mismatch{"expected a date, found a datetime with a time of day"};
-        return to_days(t);
-    }
-
-private:
-    result_column& col(int c) { return (*cells)[static_cast<std::size_t>(c)]; }
-    const MYSQL_TIME& time_of(int c, std::string_view expected) {
-        const result_column& r = col(c);
-        if (r.kind != storage::time || r.is_null || r.time.time_type == MYSQL_TIMESTAMP_TIME) mismatch(r, expected);
-        return r.time;
-    }
-    static date to_days(const MYSQL_TIME& t) {
-        using namespace std::chrono;
-        const year_month_day ymd{year{static_cast<int>(t.year)}, month{t.month}, day{t.day}};
-        if (!ymd.ok()) throw cell_mismatch{"invalid or zero date " + std::to_string(t.year) + "-" + std::to_string(t.month) + "-" + std::to_string(t.day)};
-        return sys_days{ymd};
-    }
-};
-
 // SOCI exports no typeinfo for its backend classes, which UBSan's vptr check would need for
 // this (correct) downcast.
 __attribute__((no_sanitize("vptr"))) MYSQL* native_connection(soci::session& s) {
@@ -170,24 +53,6 @@ std::string soci_quote(std::string_view v) {
         out += c;
     }
     return out + "'";
-}
-
-void to_mysql_time(datetime t, MYSQL_TIME& out, std::size_t index) {
-    using namespace std::chrono;
-    const sys_days day_part = floor<days>(t);
-    const year_month_day ymd{day_part};
-    if (static_cast<int>(ymd.year()) < 1000 || static_cast<int>(ymd.year()) > 9999)
-        throw bind_mismatch{index, "datetime outside MariaDB's range, years 1000-9999"};
-    const long long us = (t - day_part).count();
-    out = MYSQL_TIME{};
-    out.year = static_cast<unsigned>(static_cast<int>(ymd.year()));
-    out.month = static_cast<unsigned>(ymd.month());
-    out.day = static_cast<unsigned>(ymd.day());
-    out.hour = static_cast<unsigned>(us / 3'600'000'000LL);
-    out.minute = static_cast<unsigned>(us / 60'000'000LL % 60);
-    out.second = static_cast<unsigned>(us / 1'000'000LL % 60);
-    out.second_part = static_cast<unsigned long>(us % 1'000'000LL);
-    out.time_type = MYSQL_TIMESTAMP_DATETIME;
 }
 
 class mysql_connection final : public connection {
