@@ -1,5 +1,8 @@
+// Reading keyset pages in the dialect's statement shape, and refusing orders the server cannot sort exactly.
 #include "query/keyset_page.hpp"
+
 #include "model/messages.hpp"
+#include "sql/render_expr.hpp"
 
 #include <sluice/error.hpp>
 
@@ -37,9 +40,50 @@ std::vector<long_key_check> long_key_checks(const connection& c, const table_inf
         const column_kind kind = t.columns[o.column].kind;
         if (kind != column_kind::text && kind != column_kind::blob) continue;
         const std::size_t limit = c.exact_sort_bytes(kind);
-        if (limit != static_cast<std::size_t>(-1)) checks.push_back({o.column, limit});
+        if (limit != static_cast<std::size_t>(-1)) checks.push_back({o.column, limit, static_cast<std::size_t>(&o - terms.data())});
     }
     return checks;
+}
+
+void require_no_sort_ties(session_impl& impl, const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
+                          const std::vector<long_key_check>& checks, const std::vector<value>& key) {
+    const table_info& t = *q.table;
+    for (const long_key_check& check : checks) {
+        if (check.level >= key.size() || std::holds_alternative<null_t>(key[check.level])) continue;
+        // Just above every value-plus-NULs: the value followed by 0x01.
+        value above = key[check.level];
+        if (auto* s = std::get_if<std::string>(&above)) *s += '\x01';
+        else if (auto* b = std::get_if<blob>(&above)) b->push_back(std::byte{1});
+        rendered probe{"SELECT 1 FROM " + d.quote(t.name), {}};
+        rendered near;
+        for (std::size_t i = 0; i < check.level; ++i) {
+            const std::string name = d.quote(t.columns[terms[i].column].name);
+            if (std::holds_alternative<null_t>(key[i])) {
+                near.sql += name + " IS NULL AND ";
+            } else {
+                near.sql += name + " = ? AND ";
+                near.params.push_back(as_ref(key[i]));
+            }
+        }
+        const std::string name = d.quote(t.columns[check.column].name);
+        // The range finds candidates through an index; the second condition keeps only values
+        // that are the key and NULs ('A\0b' lies in the range but sorts apart from 'A').
+        near.sql += name + " > ? AND " + name + " < ? AND " + d.without_trailing_nuls_equals(name);
+        near.params.push_back(as_ref(key[check.level]));
+        near.params.push_back(as_ref(above));
+        near.params.emplace_back(std::string_view("\0", 1));
+        near.params.push_back(as_ref(key[check.level]));
+        render_where(d, q, probe, &near);
+        probe.sql += " LIMIT 1";
+        bool tied = false;
+        impl.run(probe.sql, probe.params, [&](row_reader&) { tied = true; });
+        if (tied)
+            throw error(column_message(t, t.columns[check.column],
+                                       "another value of this order key differs from " + describe(as_ref(key[check.level])) +
+                                           " only by trailing NUL bytes: MariaDB sorts the two level under ORDER BY ... "
+                                           "LIMIT, so rows could come out of order, be lost or repeated; refused: order by "
+                                           "another column, or by the primary key"));
+    }
 }
 
 void require_exact_order(const table_info& t, const long_key_check& check, std::string_view bytes) {

@@ -21,11 +21,18 @@ std::uint64_t read_keyset_page(session_impl& impl, const dialect& d, const query
 struct long_key_check {
     std::size_t column;
     std::size_t max_bytes;
+    std::size_t level;  // its position among the scan's order terms
 };
 std::vector<long_key_check> long_key_checks(const connection& c, const table_info& t, const std::vector<order_term>& terms);
 // Throws sluice::error naming the column when the server cannot sort a value exactly (too long,
 // or ending in a NUL byte, which MariaDB's sort keys pad with): a page or result that holds one
 // may be out of order or missing rows, so it is refused, never returned.
 void require_exact_order(const table_info& t, const long_key_check& check, std::string_view bytes);
+// Throws the same error when a row the filters match has, at a checked term, a value that differs
+// from key's only by trailing NUL bytes (and the terms before it equal): MariaDB's sort under
+// LIMIT ties the two, so a page or result ending at `key` may have lost or misplaced such rows.
+// One bounded probe per checked term: c > ? AND c < ? (the value, then the value and 0x01).
+void require_no_sort_ties(session_impl& impl, const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
+                          const std::vector<long_key_check>& checks, const std::vector<value>& key);
 
 }  // namespace sluice::detail

@@ -4,11 +4,7 @@
 
 #include "model/messages.hpp"
 #include "query/keyset_page.hpp"
-#include "sql/render_ddl.hpp"
-#include "sql/render_statements.hpp"
-#include "sql/render_expr.hpp"
 #include "sql/render_keyset.hpp"
-#include "sql/render_statements.hpp"
 #include "session/session_impl.hpp"
 #include "query/token.hpp"
 
@@ -115,6 +111,9 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
         const void* last = slot(rows - 1);
         st.last_key.resize(st.terms.size());
         for (std::size_t i = 0; i < st.terms.size(); ++i) store(st.last_key[i], field_ref(t.columns[st.terms[i].column], last));
+        if (!st.long_keys.empty())
+            impl.with_retries([&] { require_no_sort_ties(impl, impl.sql_for(t), st.spec, st.terms, st.long_keys, st.last_key); },
+                              [&] { return position_token(); });
     }
     st.page_rows = rows;
     st.rows_read += rows;

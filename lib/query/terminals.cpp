@@ -87,35 +87,49 @@ void run_select(const session_handle& s, const query_spec& query, const std::vec
     query_spec& q = resumed.spec;
     if (at_most) q.limit = std::min(q.limit.value_or(*at_most), *at_most);
     const table_info& t = *q.table;
-    // Order keys the server may sort inexactly are read too (after the requested columns, where
-    // the sink does not look) and checked on every row.
-    const std::vector<long_key_check> checks =
-        q.order.empty() ? std::vector<long_key_check>{} : long_key_checks(impl.conn(), t, keyset_terms(q));
+    // Order keys the server may sort inexactly: every row's are checked, and a LIMIT/OFFSET
+    // window's edges are probed for values the server's sort ties with them. The scan's key
+    // columns are read too (after the requested ones, where the sink does not look).
+    const std::vector<order_term> terms = q.order.empty() ? std::vector<order_term>{} : keyset_terms(q);
+    const std::vector<long_key_check> checks = terms.empty() ? std::vector<long_key_check>{} : long_key_checks(impl.conn(), t, terms);
     std::vector<std::size_t> selected = columns;
-    std::vector<int> check_positions;
-    for (const long_key_check& c : checks) {
+    std::vector<int> key_positions;
+    for (std::size_t i = 0; i < terms.size() && !checks.empty(); ++i) {
+        const std::size_t c = terms[i].column;
         if (selected.empty()) {
-            check_positions.push_back(static_cast<int>(c.column));
+            key_positions.push_back(static_cast<int>(c));
             continue;
         }
-        const auto at = std::find(selected.begin(), selected.end(), c.column);
-        check_positions.push_back(static_cast<int>(at - selected.begin()));
-        if (at == selected.end()) selected.push_back(c.column);
+        const auto at = std::find(selected.begin(), selected.end(), c);
+        key_positions.push_back(static_cast<int>(at - selected.begin()));
+        if (at == selected.end()) selected.push_back(c);
     }
+    std::vector<value> first_key, last_key;
     const rendered r = render_select(d, q, selected, resumed.predicate());
     run_checked(impl, t, r, [&](row_reader& row) {
-        for (std::size_t i = 0; i < checks.size(); ++i) {
-            const int at = check_positions[i];
-            if (row.is_null(at)) continue;
-            if (t.columns[checks[i].column].kind == column_kind::text) {
-                require_exact_order(t, checks[i], row.get_text(at));
-            } else {
-                const std::span<const std::byte> b = row.get_blob(at);
-                require_exact_order(t, checks[i], {reinterpret_cast<const char*>(b.data()), b.size()});
+        if (!checks.empty()) {
+            for (const long_key_check& check : checks) {
+                const int at = key_positions[check.level];
+                if (row.is_null(at)) continue;
+                if (t.columns[check.column].kind == column_kind::text) {
+                    require_exact_order(t, check, row.get_text(at));
+                } else {
+                    const std::span<const std::byte> b = row.get_blob(at);
+                    require_exact_order(t, check, {reinterpret_cast<const char*>(b.data()), b.size()});
+                }
             }
+            last_key.clear();
+            for (std::size_t i = 0; i < terms.size(); ++i)
+                last_key.push_back(row.is_null(key_positions[i]) ? value{null_t{}}
+                                                                 : read_value(row, key_positions[i], t.columns[terms[i].column].kind));
+            if (first_key.empty()) first_key = last_key;
         }
         sink(row);
     });
+    if (!last_key.empty() && (q.limit || q.offset)) {
+        require_no_sort_ties(impl, d, q, terms, checks, last_key);
+        if (q.offset && *q.offset > 0) require_no_sort_ties(impl, d, q, terms, checks, first_key);
+    }
 }
 
 std::uint64_t run_count(const session_handle& s, const query_spec& query) {

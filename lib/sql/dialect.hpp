@@ -66,6 +66,14 @@ public:
     virtual std::string_view begin_transaction() const noexcept = 0;
     // Starts the read-only, point-in-time transaction of a consistent_snapshot() scan.
     virtual std::string_view begin_snapshot() const noexcept = 0;
+    // "<column> without its trailing NUL bytes equals ?", binding a NUL and then the value: the
+    // values a sort ties with a given one, where a backend's sort does (see
+    // connection::exact_sort_bytes and require_no_sort_ties); false, binding the same two values,
+    // where a sort ties none.
+    virtual std::string without_trailing_nuls_equals(const std::string& quoted_column) const {
+        (void)quoted_column;
+        return "(? IS NULL AND ? IS NULL)";
+    }
     // Whether SAVEPOINT failed because the server refuses savepoints here (MariaDB's 1178 once a
     // SPIDER table is in the transaction): nested transactions are then flat.
     virtual bool savepoint_refused(int code) const noexcept { return (void)code, false; }

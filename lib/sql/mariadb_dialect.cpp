@@ -112,6 +112,9 @@ public:
         return type;
     }
     std::int64_t first_generated_id(std::int64_t reported, std::size_t) const noexcept override { return reported; }
+    std::string without_trailing_nuls_equals(const std::string& quoted_column) const override {
+        return "TRIM(TRAILING ? FROM " + quoted_column + ") = ?";
+    }
     // ER_CHECK_NOT_IMPLEMENTED: "The storage engine for the table doesn't support SAVEPOINT".
     bool savepoint_refused(int code) const noexcept override { return code == 1178; }
     std::string_view table_engine_query() const noexcept override {

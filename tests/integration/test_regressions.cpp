@@ -135,17 +135,21 @@ TEST_CASE("defect 1: an order key ending in a NUL byte is refused on MariaDB (it
     const auto q = db.query<LongKey>().order_by(sluice::desc(&LongKey::s));
     auto expected = sorted_by_s(rows);
     std::reverse(expected.begin(), expected.end());
-    auto scan = [&] {
+    auto scan = [&](std::size_t page) {
         std::vector<LongKey> seen;
-        for (const LongKey& r : q.yield_per(2)) seen.push_back(r);
+        for (const LongKey& r : q.yield_per(page)) seen.push_back(r);
         return seen;
     };
     if (support::is_sqlite()) {
-        CHECK(scan() == expected);
+        for (std::size_t page : {1u, 2u, 3u}) CHECK(scan(page) == expected);
         CHECK(q.limit(2).all() == std::vector<LongKey>(expected.begin(), expected.begin() + 2));
     } else {
-        CHECK_THROWS_WITH_AS(scan(), doctest::Contains("long_keys.s (text): an order key ending in a NUL byte"), sluice::error);
+        // Descending, the row a page ends at may be the shorter of a tied pair ('' before '\0'):
+        // the tie is found by a probe past the page, not by the rows handed out.
+        for (std::size_t page : {1u, 2u, 3u}) CHECK_THROWS_WITH_AS(scan(page), doctest::Contains("long_keys.s (text): "), sluice::error);
         CHECK_THROWS_AS(q.limit(2).all(), sluice::error);
+        CHECK_THROWS_AS(q.limit(1).offset(1).all(), sluice::error);
+        CHECK_THROWS_AS(q.first(), sluice::error);
     }
     CHECK(db.query<LongKey>().where(col(&LongKey::s) == std::string("A\0", 2)).count() == 1);  // filters are exact
 }
