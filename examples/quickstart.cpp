@@ -1,3 +1,4 @@
+// The README's first example: a model, a filtered ordered scan with yield_per, a count.
 #include <sluice/sluice.hpp>
 #include <cstdio>
 

@@ -1,3 +1,4 @@
+// Database URLs: scheme, credentials, host, port, path and options, the password redacted first.
 #include "backend/url.hpp"
 
 #include <charconv>

@@ -1,3 +1,4 @@
+// sluice::pool: sessions handed to threads by lease, opened lazily up to the pool size.
 #include <sluice/pool.hpp>
 
 namespace sluice {

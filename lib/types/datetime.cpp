@@ -1,3 +1,4 @@
+// The fixed-width ISO-8601 text form of datetimes and dates (SQLite storage, logs).
 #include "types/datetime.hpp"
 
 #include <chrono>

@@ -1,3 +1,4 @@
+// insert_many and upsert_many: lazy input, chunking, all-or-nothing, generated ids.
 #include <doctest/doctest.h>
 
 #include "../lazy_rows.hpp"

@@ -1,3 +1,4 @@
+// Single rows: insert, get, update, remove and upsert, every field type, composite keys.
 #include <doctest/doctest.h>
 
 #include <cstring>

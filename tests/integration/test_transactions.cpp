@@ -1,3 +1,4 @@
+// Transactions: commit, rollback, savepoints, flat nesting, retry_transaction.
 #include <doctest/doctest.h>
 
 #include "../models.hpp"

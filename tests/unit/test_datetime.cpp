@@ -1,3 +1,4 @@
+// The datetime and date text forms: formatting, parsing, the edges of their range.
 #include <doctest/doctest.h>
 
 #include <sluice/sluice.hpp>

@@ -1,3 +1,4 @@
+// Database URL parsing: forms, options, errors, and the password never in a message.
 #include <doctest/doctest.h>
 
 #include <string>

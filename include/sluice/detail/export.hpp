@@ -1,3 +1,4 @@
+// SLUICE_API: symbols the shared library exports (everything else is hidden).
 #pragma once
 
 // The library is built with -fvisibility=hidden; only what is marked here is exported.

@@ -1,3 +1,4 @@
+// A non-owning reference to a callable: how templates hand callbacks to compiled code.
 #pragma once
 
 #include <memory>  // std::addressof
