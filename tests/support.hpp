@@ -11,8 +11,7 @@
 
 #include <sluice/sluice.hpp>
 
-#include "cluster/cluster.hpp"
-#include "cluster/spider.hpp"
+#include "cluster/tier.hpp"
 
 namespace support {
 
@@ -47,27 +46,19 @@ inline bool is_sqlite() { return backend().kind == sluice::backend::sqlite; }
 
 inline sluice::session connect() { return sluice::session(backend().url); }
 
-// Through a Spider front end (scripts/test --cluster) the suite's tables are sharded across the
-// backends, so every integration test also runs against really distributed tables.
-inline bool on_spider() { return backend().kind == sluice::backend::mariadb && cluster::is_spider(); }
+// On a cluster tier (scripts/test --cluster) the suite's tables may be sharded across servers,
+// and some behaviour of the server changes: tests/cluster/tier.hpp says which.
+inline bool on_mariadb_tier() { return backend().kind == sluice::backend::mariadb; }
+inline bool tables_sharded() { return on_mariadb_tier() && cluster::tables_sharded(); }
+inline bool has_savepoints() { return !on_mariadb_tier() || cluster::has_savepoints(); }
+inline bool raw_delete_counts_rows() { return !on_mariadb_tier() || cluster::raw_delete_counts_rows(); }
+inline bool float_exact() { return !on_mariadb_tier() || cluster::float_exact(); }
 
-// What Spider (MariaDB 10.11) changes for a client, each shown in tests/cluster/test_spider.cpp:
-// no SAVEPOINT once a Spider table is in a transaction (nested transactions are flat); a raw
-// DELETE reports 0 affected rows (sluice's own DELETEs use the multi-table form, which counts);
-// FLOAT values reach the backends with 6 significant digits.
-inline bool has_savepoints() { return !on_spider(); }
-inline bool raw_delete_counts_rows() { return !on_spider(); }
-inline bool float_exact() { return !on_spider(); }
-
-// T's table dropped and created anew: on Spider, an InnoDB table on each backend and a Spider
-// table routing to them on the front end.
+// T's table dropped and created anew (sharded where the tier shards).
 template <class T> void recreate(sluice::session& db) {
-    if (on_spider()) {
-        cluster::create_spider_table<T>(db, cluster::backend_urls());
-    } else {
-        db.drop_table<T>();
-        db.create_table<T>();
-    }
+    if (on_mariadb_tier() && cluster::recreate_sharded<T>(db)) return;
+    db.drop_table<T>();
+    db.create_table<T>();
 }
 
 // A session with T's table dropped and created anew.

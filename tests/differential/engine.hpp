@@ -85,10 +85,10 @@ inline const char* mode_name(mode m) {
 inline constexpr const char* long_text_class = "contract.long_text_order";
 
 // On MariaDB sluice refuses (sluice::error) an order by a text key holding a value the server
-// cannot sort exactly: longer than max_sort_length / 4 bytes (16,384 with the 65,536 sluice
+// cannot sort exactly: longer than max_sort_length / 4 bytes (4,096 with the 16,384 sluice
 // sets), or ending in a NUL byte (under ORDER BY ... LIMIT the server ties 'A\0' with 'A').
 // Such a column is "a long text key" here: a refusal is accepted, a wrong result never.
-inline constexpr std::size_t mariadb_exact_text_bytes = 16384;
+inline constexpr std::size_t mariadb_exact_text_bytes = 4096;
 
 struct config {
     std::uint64_t seed = 20260101;

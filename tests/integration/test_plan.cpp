@@ -33,9 +33,9 @@ TEST_CASE("a late page of an order_by(indexed column) scan is an index range") {
         if (++seen == 15000) break;  // three quarters in
     }
     db.on_statement(nullptr);
-    if (support::is_sqlite() || support::on_spider()) {
+    if (support::is_sqlite() || support::tables_sharded()) {
         // SQLite pages inside a run of equal ages as the branch age = ? AND id > ?: an exact seek
-        // on the index's implicit rowid, not a walk through the run. So does Spider, where each
+        // on the index's implicit rowid, not a walk through the run. So does a sharded tier, where each
         // branch is one index range that the front end forwards to the backends as is.
         REQUIRE_FALSE(branch_sql.empty());
         last_sql = branch_sql;
@@ -46,8 +46,8 @@ TEST_CASE("a late page of an order_by(indexed column) scan is an index range") {
     for (const std::string& v : last_values) values.emplace_back(std::stoll(v));  // all keys are integers here
     REQUIRE(values.size() >= 3);
 
-    // Through Spider the index lives on the backends (the front end holds none): ask one of them.
-    sluice::session explainer = support::on_spider() ? sluice::session(cluster::backend_urls().front()) : support::connect();
+    // On a sharded tier the index lives on the shards (the entry server holds none): ask one of them.
+    sluice::session explainer(cluster::index_server_url(support::backend().url));
     const auto plan = explainer.rows((support::is_sqlite() ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + last_sql,
                                      std::span<const sluice::value_ref>(values));
     REQUIRE(!plan.empty());
@@ -63,7 +63,7 @@ TEST_CASE("a late page of an order_by(indexed column) scan is an index range") {
         CAPTURE(last_sql);
         CHECK(type == "range");
         CHECK(key == "ix_users_age");
-        if (support::on_spider()) return;
+        if (support::tables_sharded()) return;
         // For contrast, the row-constructor form that the MariaDB dialect avoids:
         const auto row_form = db.rows("EXPLAIN SELECT id FROM users WHERE (age, id) > (?, ?) ORDER BY age, id LIMIT 200",
                                       std::int64_t{75}, std::int64_t{1});

@@ -189,6 +189,34 @@ TEST_CASE("defect 1: batched mutations and partitions over long shared-prefix ke
     db.drop_table<LongPk>();
 }
 
+// Five text columns, ordered by all of them: the sort buffer must hold their keys.
+struct FiveTexts {
+    static constexpr std::string_view table_name = "five_texts";
+    std::int64_t id = 0;
+    std::string a, b, c, d, e;
+    bool operator==(const FiveTexts&) const = default;
+};
+
+TEST_CASE("defect 1: an order by five text columns runs within the default sort buffer (no 'Out of sort memory')") {
+    auto db = support::fresh<FiveTexts>();
+    std::vector<FiveTexts> rows;
+    for (int i = 0; i < 300; ++i) {
+        const std::string v = std::to_string(i * 7919 % 300);
+        rows.push_back({0, std::string(i % 3, 'a') + v, v, std::string(200, 'c') + v, v + "d", v});
+    }
+    db.insert_many(rows);
+    auto expected = db.query<FiveTexts>().all();
+    std::sort(expected.begin(), expected.end(), [](const FiveTexts& x, const FiveTexts& y) {
+        return std::tie(x.a, x.b, x.c, x.d, x.e, x.id) < std::tie(y.a, y.b, y.c, y.d, y.e, y.id);
+    });
+    const auto q = db.query<FiveTexts>().order_by(&FiveTexts::a).order_by(&FiveTexts::b).order_by(&FiveTexts::c)
+                       .order_by(&FiveTexts::d).order_by(&FiveTexts::e);
+    CHECK(q.all() == expected);
+    std::vector<FiveTexts> seen;
+    for (const FiveTexts& r : q.yield_per(64)) seen.push_back(r);
+    CHECK(seen == expected);
+}
+
 TEST_CASE("defect 3: upsert updates only the row with its primary key; another unique key's collision is an error") {
     auto db = support::fresh<Coded>();
     db.execute(support::is_sqlite() ? "CREATE UNIQUE INDEX ux_coded_code ON coded (code)"

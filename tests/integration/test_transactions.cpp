@@ -71,11 +71,11 @@ TEST_CASE("nested transactions are savepoints: an inner rollback keeps the outer
     CHECK_THROWS_AS(outer.commit(), sluice::error);
 }
 
-TEST_CASE("without savepoints (Spider) nested transactions are flat: inner commit is a no-op, inner rollback dooms all") {
+TEST_CASE("without savepoints (a server that refuses them) nested transactions are flat: inner commit is a no-op, inner rollback dooms all") {
     auto db = support::fresh<User>();
     auto outer = db.transaction();
     User a = someone("outer");
-    db.insert(a);  // a SPIDER table is now part of the transaction: the server refuses SAVEPOINT
+    db.insert(a);  // on a tier without savepoints the server now refuses SAVEPOINT
     {
         auto inner = db.transaction();
         CHECK(inner.flat() == !support::has_savepoints());
