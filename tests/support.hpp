@@ -53,6 +53,8 @@ inline bool tables_sharded() { return on_mariadb_tier() && cluster::tables_shard
 inline bool has_savepoints() { return !on_mariadb_tier() || cluster::has_savepoints(); }
 inline bool raw_delete_counts_rows() { return !on_mariadb_tier() || cluster::raw_delete_counts_rows(); }
 inline bool float_exact() { return !on_mariadb_tier() || cluster::float_exact(); }
+inline bool sorts_long_text_exactly() { return !on_mariadb_tier() || cluster::sorts_long_text_exactly(); }
+inline bool reports_killed_fetches() { return !on_mariadb_tier() || cluster::reports_killed_fetches(); }
 
 // T's table dropped and created anew (sharded where the tier shards).
 template <class T> void recreate(sluice::session& db) {

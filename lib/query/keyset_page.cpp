@@ -34,13 +34,16 @@ std::uint64_t read_keyset_page(session_impl& impl, const dialect& d, const query
     return rows;
 }
 
-std::vector<long_key_check> long_key_checks(const connection& c, const table_info& t, const std::vector<order_term>& terms) {
+std::vector<long_key_check> long_key_checks(const connection& c, const dialect& d, const table_info& t,
+                                            const std::vector<order_term>& terms) {
     std::vector<long_key_check> checks;
     for (const order_term& o : terms) {
         const column_kind kind = t.columns[o.column].kind;
         if (kind != column_kind::text && kind != column_kind::blob) continue;
-        const std::size_t limit = c.exact_sort_bytes(kind);
-        if (limit != static_cast<std::size_t>(-1)) checks.push_back({o.column, limit, static_cast<std::size_t>(&o - terms.data())});
+        const std::size_t session_limit = c.exact_sort_bytes(kind);
+        if (session_limit == static_cast<std::size_t>(-1)) continue;
+        const std::size_t limit = d.exact_sort_bytes(kind, session_limit);
+        checks.push_back({o.column, limit, static_cast<std::size_t>(&o - terms.data())});
     }
     return checks;
 }

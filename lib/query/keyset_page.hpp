@@ -23,7 +23,8 @@ struct long_key_check {
     std::size_t max_bytes;
     std::size_t level;  // its position among the scan's order terms
 };
-std::vector<long_key_check> long_key_checks(const connection& c, const table_info& t, const std::vector<order_term>& terms);
+std::vector<long_key_check> long_key_checks(const connection& c, const dialect& d, const table_info& t,
+                                            const std::vector<order_term>& terms);
 // Throws sluice::error naming the column when the server cannot sort a value exactly (too long,
 // or ending in a NUL byte, which MariaDB's sort keys pad with): a page or result that holds one
 // may be out of order or missing rows, so it is refused, never returned.

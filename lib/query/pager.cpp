@@ -55,7 +55,7 @@ pager::pager(const session_handle& s, query_spec spec, std::size_t page_size) : 
     }
     st.terms = keyset_terms(q);
     session_impl& owner = s.get(*q.table);
-    st.long_keys = long_key_checks(owner.conn(), *q.table, st.terms);
+    st.long_keys = long_key_checks(owner.conn(), owner.sql_for(*q.table), *q.table, st.terms);
     st.fingerprint = fingerprint(q);
     if (q.resume) decode_token(*q.resume, q, st.fingerprint, st.terms.size(), st.last_key, st.rows_read);
     if (q.limit && st.rows_read >= *q.limit) st.exhausted = true;

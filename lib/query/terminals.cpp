@@ -91,7 +91,7 @@ void run_select(const session_handle& s, const query_spec& query, const std::vec
     // window's edges are probed for values the server's sort ties with them. The scan's key
     // columns are read too (after the requested ones, where the sink does not look).
     const std::vector<order_term> terms = q.order.empty() ? std::vector<order_term>{} : keyset_terms(q);
-    const std::vector<long_key_check> checks = terms.empty() ? std::vector<long_key_check>{} : long_key_checks(impl.conn(), t, terms);
+    const std::vector<long_key_check> checks = terms.empty() ? std::vector<long_key_check>{} : long_key_checks(impl.conn(), d, t, terms);
     std::vector<std::size_t> selected = columns;
     std::vector<int> key_positions;
     for (std::size_t i = 0; i < terms.size() && !checks.empty(); ++i) {

@@ -74,6 +74,13 @@ public:
         (void)quoted_column;
         return "(? IS NULL AND ? IS NULL)";
     }
+    // The longest text/blob order key the server sorts exactly, given what this connection's
+    // session sorts exactly: less where the rows are sorted elsewhere (Spider's backends sort
+    // with their own max_sort_length, which a client session cannot raise).
+    virtual std::size_t exact_sort_bytes(column_kind kind, std::size_t session_limit) const noexcept {
+        (void)kind;
+        return session_limit;
+    }
     // Whether SAVEPOINT failed because the server refuses savepoints here (MariaDB's 1178 once a
     // SPIDER table is in the transaction): nested transactions are then flat.
     virtual bool savepoint_refused(int code) const noexcept { return (void)code, false; }

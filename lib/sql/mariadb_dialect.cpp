@@ -2,6 +2,8 @@
 // primary key, expanded keyset predicates; and Spider (sharded tables) as a variant of it.
 #include "sql/dialect.hpp"
 
+#include <algorithm>  // std::min
+
 namespace sluice::detail {
 namespace {
 
@@ -133,6 +135,11 @@ public:
     // and Spider 10.11 sends the second to the backends without its bound (pages repeat rows).
     bool keyset_branches() const noexcept override { return true; }
     bool row_value_bounds() const noexcept override { return true; }
+    // The backends sort each shard's rows with their own sessions' max_sort_length: assume the
+    // server default (1024 bytes, 4 a character of text), whatever the front end's session says.
+    std::size_t exact_sort_bytes(column_kind kind, std::size_t session_limit) const noexcept override {
+        return std::min(session_limit, kind == column_kind::text ? std::size_t{1024 / 4} : std::size_t{1024});
+    }
     std::string delete_from(std::string_view table) const override {
         const std::string name = quote(table);
         return "DELETE " + name + " FROM " + name;

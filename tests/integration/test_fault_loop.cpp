@@ -121,6 +121,10 @@ std::jthread killer(std::atomic<std::uint64_t>& victim, std::atomic<bool>& done,
 }  // namespace
 
 TEST_CASE("fault loop: scans killed at random moments reconnect and stay exact (kill connection)") {
+    if (!support::reports_killed_fetches()) {
+        MESSAGE("not run on this tier: a killed fetch can end a page short without an error there (tests/cluster/tier.hpp)");
+        return;
+    }
     auto db = filled();
     auto reference = support::connect();  // never killed: the expected results
     std::mt19937 rng(fault_seed());

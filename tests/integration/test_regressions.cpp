@@ -77,6 +77,11 @@ TEST_CASE("defect 1: text keys sharing 256+ characters page in exact order (Mari
     auto db = support::fresh<LongKey>();
     const auto expected = sorted_by_s(shared_prefix_rows(db, 300, 40));
     const auto q = db.query<LongKey>().order_by(&LongKey::s);
+    if (!support::sorts_long_text_exactly()) {  // refused, never paged wrong
+        CHECK_THROWS_WITH_AS(q.yield_per(3).begin(), doctest::Contains("long_keys.s (text): an order key of"), sluice::error);
+        CHECK_THROWS_AS(q.limit(5).all(), sluice::error);
+        return;
+    }
     for (std::size_t page : {1u, 3u, 7u, 39u, 40u, 41u}) {
         std::vector<LongKey> seen;
         for (const LongKey& r : q.yield_per(page)) seen.push_back(r);
@@ -218,6 +223,7 @@ TEST_CASE("defect 1: an order by five text columns runs within the default sort 
 }
 
 TEST_CASE("defect 3: upsert updates only the row with its primary key; another unique key's collision is an error") {
+    if (support::tables_sharded()) return;  // a unique index there must include the shard key
     auto db = support::fresh<Coded>();
     db.execute(support::is_sqlite() ? "CREATE UNIQUE INDEX ux_coded_code ON coded (code)"
                                     : "CREATE UNIQUE INDEX ux_coded_code ON coded (code(191))");
@@ -421,7 +427,7 @@ TEST_CASE("defect 10: resume tokens are honoured by all, first, count and exists
     const auto c = db.query<User>().where(col(&User::score) < 0.1234561);
     const auto e = db.query<User>().where(col(&User::score) < 0.1234562);
     CHECK_THROWS_WITH_AS(e.resume(c.yield_per(3).token()).all(), doctest::Contains("different query"), sluice::error);
-    CHECK(c.resume(c.yield_per(3).token()).all() == c.all());
+    CHECK(c.resume(c.yield_per(3).token()).all() == c.order_by(&User::id).all());  // resumed reads are in scan order
     CHECK_THROWS_AS(q.resume(token).update(sluice::set(&User::age, 1)), sluice::error);
     CHECK_THROWS_AS(q.resume(token).remove(), sluice::error);
     CHECK_THROWS_AS(q.resume(token).offset(2).all(), sluice::error);
