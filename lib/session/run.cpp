@@ -16,6 +16,8 @@ std::size_t first_word(std::string_view sql) {
     for (;;) {
         at = sql.find_first_not_of(" \t\r\n(;", at);
         if (at == std::string_view::npos) return at;
+        // MariaDB runs the text of /*! ... */ and /*M! ... */ (dumps are full of them): not a comment.
+        if (sql.substr(at, 3) == "/*!" || sql.substr(at, 4) == "/*M!") return at;
         if (sql.substr(at, 2) == "/*") {
             const std::size_t end = sql.find("*/", at + 2);
             if (end == std::string_view::npos) return std::string_view::npos;
