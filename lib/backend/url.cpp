@@ -1,5 +1,6 @@
 // Database URLs: scheme, credentials, host, port, path and options, the password redacted first.
 #include "backend/url.hpp"
+#include "types/ascii.hpp"
 
 #include <charconv>
 
@@ -49,12 +50,6 @@ std::string redact(std::string_view url) {
     return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
 }
 
-std::string uppercase(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-    return out;
-}
-
 bool one_of(std::string_view v, std::initializer_list<std::string_view> allowed) {
     for (std::string_view a : allowed)
         if (v == a) return true;
@@ -92,7 +87,7 @@ connection_target parse_url(std::string_view url) {
             rest = rest.substr(0, q);
         }
         for_each_option(query, t.redacted, [&](std::string_view key, const std::string& value) {
-            const std::string upper = uppercase(value);
+            const std::string upper = ascii_uppercase(value);
             if (key == "journal_mode") {
                 if (!one_of(upper, {"WAL", "DELETE", "TRUNCATE", "PERSIST", "MEMORY", "OFF"}))
                     bad_url(t.redacted, "journal_mode must be one of wal, delete, truncate, persist, memory, off");

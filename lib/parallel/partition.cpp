@@ -3,8 +3,7 @@
 #include <sluice/error.hpp>
 #include <sluice/session.hpp>
 
-#include <algorithm>
-
+#include "query/keyset_page.hpp"
 #include "session/session_impl.hpp"
 #include "sql/render_expr.hpp"
 #include "sql/render_statements.hpp"
@@ -26,6 +25,11 @@ std::vector<query_spec> partition_specs(const session_handle& s, const query_spe
     // primary key index (index-only), not min/max arithmetic, so gaps and skew do not matter.
     query_spec by_key = q;
     by_key.order.clear();
+    // The probes read the primary key in the server's order, the order of the parts' key ranges,
+    // whatever its collation; a key the server may sort inexactly is refused, as in any ordered read.
+    std::vector<order_term> key_terms;
+    for (std::size_t c : t.primary_key) key_terms.push_back({c, false});
+    const std::vector<long_key_check> checks = long_key_checks(impl.conn(), d, t, key_terms);
     std::vector<std::vector<value>> bounds;
     for (std::size_t i = 1; i < k; ++i) {
         const std::uint64_t position = total * i / k;
@@ -36,12 +40,10 @@ std::vector<query_spec> partition_specs(const session_handle& s, const query_spe
             for (std::size_t c = 0; c < t.primary_key.size(); ++c)
                 key.push_back(read_value(r, static_cast<int>(c), t.columns[t.primary_key[c]].kind));
         });
-        if (!key.empty()) bounds.push_back(std::move(key));
+        for (const long_key_check& check : checks)
+            if (!key.empty()) require_exact_order(t, check, as_ref(key[check.level]));
+        if (!key.empty() && (bounds.empty() || bounds.back() != key)) bounds.push_back(std::move(key));
     }
-    // Ascending and distinct, compared here rather than trusting the server's ORDER BY (inexact
-    // for long text keys): disjoint parts need increasing bounds.
-    std::sort(bounds.begin(), bounds.end());
-    bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
 
     std::vector<query_spec> parts;
     for (std::size_t i = 0; i < k; ++i) {

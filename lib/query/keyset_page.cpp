@@ -43,15 +43,16 @@ std::vector<long_key_check> long_key_checks(const connection& c, const dialect& 
         const std::size_t session_limit = c.exact_sort_bytes(kind);
         if (session_limit == static_cast<std::size_t>(-1)) continue;
         const std::size_t limit = d.exact_sort_bytes(kind, session_limit);
-        checks.push_back({o.column, limit, static_cast<std::size_t>(&o - terms.data())});
+        checks.push_back({o.column, limit, static_cast<std::size_t>(&o - terms.data()), o.descending});
     }
     return checks;
 }
 
 void require_no_sort_ties(session_impl& impl, const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
-                          const std::vector<long_key_check>& checks, const std::vector<value>& key) {
+                          const std::vector<long_key_check>& checks, const std::vector<value>& key, bool window_start) {
     const table_info& t = *q.table;
     for (const long_key_check& check : checks) {
+        if (!window_start && !check.descending) continue;
         if (check.level >= key.size() || std::holds_alternative<null_t>(key[check.level])) continue;
         // Just above every value-plus-NULs: the value followed by 0x01.
         value above = key[check.level];
@@ -89,7 +90,11 @@ void require_no_sort_ties(session_impl& impl, const dialect& d, const query_spec
     }
 }
 
-void require_exact_order(const table_info& t, const long_key_check& check, std::string_view bytes) {
+void require_exact_order(const table_info& t, const long_key_check& check, const value_ref& key) {
+    std::string_view bytes;
+    if (const auto* text = std::get_if<std::string_view>(&key)) bytes = *text;
+    else if (const auto* b = std::get_if<std::span<const std::byte>>(&key)) bytes = {reinterpret_cast<const char*>(b->data()), b->size()};
+    else return;  // NULL
     const column_info& c = t.columns[check.column];
     if (!bytes.empty() && bytes.back() == '\0')
         throw error(column_message(t, c, "an order key ending in a NUL byte: MariaDB sorts it level with the same value "

@@ -22,18 +22,22 @@ struct long_key_check {
     std::size_t column;
     std::size_t max_bytes;
     std::size_t level;  // its position among the scan's order terms
+    bool descending;
 };
 std::vector<long_key_check> long_key_checks(const connection& c, const dialect& d, const table_info& t,
                                             const std::vector<order_term>& terms);
 // Throws sluice::error naming the column when the server cannot sort a value exactly (too long,
 // or ending in a NUL byte, which MariaDB's sort keys pad with): a page or result that holds one
 // may be out of order or missing rows, so it is refused, never returned.
-void require_exact_order(const table_info& t, const long_key_check& check, std::string_view bytes);
+void require_exact_order(const table_info& t, const long_key_check& check, const value_ref& key);
 // Throws the same error when a row the filters match has, at a checked term, a value that differs
 // from key's only by trailing NUL bytes (and the terms before it equal): MariaDB's sort under
-// LIMIT ties the two, so a page or result ending at `key` may have lost or misplaced such rows.
-// One bounded probe per checked term: c > ? AND c < ? (the value, then the value and 0x01).
+// LIMIT ties the two. Where `key` ends a page or result, only descending terms can have lost such
+// a row (it sorts before the key but came after it, and the next page starts past the key); an
+// ascending term's twin sorts after the key, and comes in a later page, where it ends in NUL and
+// require_exact_order refuses it. Where `key` starts a LIMIT/OFFSET window (`window_start`), a twin
+// may have been skipped in either direction. One bounded probe per term checked.
 void require_no_sort_ties(session_impl& impl, const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
-                          const std::vector<long_key_check>& checks, const std::vector<value>& key);
+                          const std::vector<long_key_check>& checks, const std::vector<value>& key, bool window_start);
 
 }  // namespace sluice::detail

@@ -101,18 +101,13 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
     }, [&] { return position_token(); });
 
     for (const long_key_check& check : st.long_keys)
-        for (std::size_t r = 0; r < rows; ++r) {
-            const value_ref v = field_ref(t.columns[check.column], slot(r));
-            if (const auto* text = std::get_if<std::string_view>(&v)) require_exact_order(t, check, *text);
-            else if (const auto* bytes = std::get_if<std::span<const std::byte>>(&v))
-                require_exact_order(t, check, {reinterpret_cast<const char*>(bytes->data()), bytes->size()});
-        }
+        for (std::size_t r = 0; r < rows; ++r) require_exact_order(t, check, field_ref(t.columns[check.column], slot(r)));
     if (rows > 0) {
         const void* last = slot(rows - 1);
         st.last_key.resize(st.terms.size());
         for (std::size_t i = 0; i < st.terms.size(); ++i) store(st.last_key[i], field_ref(t.columns[st.terms[i].column], last));
         if (!st.long_keys.empty())
-            impl.with_retries([&] { require_no_sort_ties(impl, impl.sql_for(t), st.spec, st.terms, st.long_keys, st.last_key); },
+            impl.with_retries([&] { require_no_sort_ties(impl, impl.sql_for(t), st.spec, st.terms, st.long_keys, st.last_key, false); },
                               [&] { return position_token(); });
     }
     st.page_rows = rows;

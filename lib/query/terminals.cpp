@@ -104,31 +104,24 @@ void run_select(const session_handle& s, const query_spec& query, const std::vec
         key_positions.push_back(static_cast<int>(at - selected.begin()));
         if (at == selected.end()) selected.push_back(c);
     }
-    std::vector<value> first_key, last_key;
+    // Keys of the first and last row; last_key is overwritten in place row after row.
+    std::vector<value> first_key, last_key(checks.empty() ? 0 : terms.size());
+    bool any_row = false;
     const rendered r = render_select(d, q, selected, resumed.predicate());
     run_checked(impl, t, r, [&](row_reader& row) {
         if (!checks.empty()) {
-            for (const long_key_check& check : checks) {
-                const int at = key_positions[check.level];
-                if (row.is_null(at)) continue;
-                if (t.columns[check.column].kind == column_kind::text) {
-                    require_exact_order(t, check, row.get_text(at));
-                } else {
-                    const std::span<const std::byte> b = row.get_blob(at);
-                    require_exact_order(t, check, {reinterpret_cast<const char*>(b.data()), b.size()});
-                }
-            }
-            last_key.clear();
+            for (const long_key_check& check : checks)
+                require_exact_order(t, check, read_ref(row, key_positions[check.level], t.columns[check.column].kind));
             for (std::size_t i = 0; i < terms.size(); ++i)
-                last_key.push_back(row.is_null(key_positions[i]) ? value{null_t{}}
-                                                                 : read_value(row, key_positions[i], t.columns[terms[i].column].kind));
-            if (first_key.empty()) first_key = last_key;
+                store(last_key[i], read_ref(row, key_positions[i], t.columns[terms[i].column].kind));
+            if (!any_row) first_key = last_key;
+            any_row = true;
         }
         sink(row);
     });
-    if (!last_key.empty() && (q.limit || q.offset)) {
-        require_no_sort_ties(impl, d, q, terms, checks, last_key);
-        if (q.offset && *q.offset > 0) require_no_sort_ties(impl, d, q, terms, checks, first_key);
+    if (any_row && (q.limit || q.offset)) {
+        require_no_sort_ties(impl, d, q, terms, checks, last_key, false);
+        if (q.offset && *q.offset > 0) require_no_sort_ties(impl, d, q, terms, checks, first_key, true);
     }
 }
 

@@ -137,24 +137,6 @@ bool decode_value(std::string_view in, value& out) {
 
 }  // namespace
 
-void store(value& dst, const value_ref& src) {
-    std::visit(
-        [&](const auto& x) {
-            using X = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<X, std::string_view>) {
-                if (auto* s = std::get_if<std::string>(&dst)) s->assign(x.data(), x.size());
-                else dst.emplace<std::string>(x);
-            } else if constexpr (std::is_same_v<X, std::span<const std::byte>>) {
-                if (auto* b = std::get_if<blob>(&dst)) b->assign(x.begin(), x.end());
-                else dst.emplace<blob>(x.begin(), x.end());
-            } else {
-                dst = x;
-            }
-        },
-        src);
-}
-
-
 std::string encode_token(std::string_view fingerprint, std::span<const value_ref> key, std::uint64_t rows) {
     std::string token = "sk2." + std::string(fingerprint) + "." + std::to_string(rows) + ".";
     if (key.empty()) return token + "-";

@@ -17,7 +17,5 @@ std::string encode_token(std::string_view fingerprint, std::span<const value_ref
 // Throws sluice::error if the token is malformed or belongs to another query.
 void decode_token(std::string_view token, const query_spec& q, std::string_view fingerprint, std::size_t key_columns,
                   std::vector<value>& key, std::uint64_t& rows);
-// Copies a value into dst, reusing dst's string or blob capacity.
-void store(value& dst, const value_ref& src);
 
 }  // namespace sluice::detail

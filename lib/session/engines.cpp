@@ -1,17 +1,9 @@
 // The one place that holds Spider state: which tables of this session are SPIDER tables, and
 // so which dialect renders statements on them.
 #include "session/session_impl.hpp"
+#include "types/ascii.hpp"
 
 namespace sluice::detail {
-namespace {
-
-std::string lowercase(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    return out;
-}
-
-}  // namespace
 
 const dialect& session_impl::sql_for(const table_info& t) {
     if (sql().table_engine_query().empty()) return sql();
@@ -25,7 +17,7 @@ const dialect& session_impl::sql_for(const table_info& t) {
         if (lost_ || !conn_) reconnect();
         guarded_run(sql().table_engine_query(),
                     std::span(&name, 1), [&](row_reader& row) {
-                        spider = !row.is_null(0) && lowercase(row.get_text(0)) == "spider";
+                        spider = !row.is_null(0) && ascii_lowercase(row.get_text(0)) == "spider";
                     }, false);
         if (!spider) return mysql_dialect();
         known = spider_tables_.insert_or_assign(std::string(t.name), engine_lookup{*spider, now}).first;

@@ -3,6 +3,8 @@
 
 #include <sluice/error.hpp>
 
+#include "model/messages.hpp"
+
 namespace sluice::detail {
 
 std::size_t value_bytes(const value_ref& v) noexcept {
@@ -13,17 +15,23 @@ std::size_t value_bytes(const value_ref& v) noexcept {
 
 namespace {
 
+// COM_STMT_EXECUTE: 11 bytes of header, then per value a NULL bit and 2 bytes of type.
+std::size_t statement_bytes(std::size_t values, std::size_t value_bytes_sum) noexcept { return 16 + value_bytes_sum + 3 * values; }
+
 std::size_t row_bytes(std::span<const value_ref> row) noexcept {
-    // COM_STMT_EXECUTE: 11 bytes of header, then per value a NULL bit and 2 bytes of type.
-    std::size_t bytes = 16;
-    for (const value_ref& v : row) bytes += value_bytes(v) + 3;
-    return bytes;
+    std::size_t sum = 0;
+    for (const value_ref& v : row) sum += value_bytes(v);
+    return statement_bytes(row.size(), sum);
 }
 
 }  // namespace
 
 bool row_fits_statement(const connection& conn, std::span<const value_ref> row) noexcept {
     return row_bytes(row) <= conn.statement_limit().bytes;
+}
+
+bool row_fits_statement(const connection& conn, std::size_t values, std::size_t value_bytes_sum) noexcept {
+    return statement_bytes(values, value_bytes_sum) <= conn.statement_limit().bytes;
 }
 
 void throw_oversize_row(const connection& conn, const table_info& t, std::span<const value_ref> row,
@@ -33,9 +41,9 @@ void throw_oversize_row(const connection& conn, const table_info& t, std::span<c
         if (value_bytes(row[i]) > value_bytes(row[largest])) largest = i;
     const column_info& c = t.columns[columns[largest]];
     const size_limit limit = conn.statement_limit();
-    throw error("sluice: " + std::string(t.name) + "." + std::string(c.name) + " (" + std::string(to_string(c.kind)) + "): " +
-                std::string(which) + " needs " + std::to_string(row_bytes(row)) + " bytes, more than " +
-                std::string(limit.name) + " (" + std::to_string(limit.bytes) + ") allows; " + std::string(undone));
+    throw error(column_message(t, c,
+                               std::string(which) + " needs " + std::to_string(row_bytes(row)) + " bytes, more than " +
+                               std::string(limit.name) + " (" + std::to_string(limit.bytes) + ") allows; " + std::string(undone)));
 }
 
 }  // namespace sluice::detail

@@ -15,8 +15,10 @@ namespace sluice::detail {
 std::size_t value_bytes(const value_ref& v) noexcept;
 
 // Whether a one-row statement carrying `row` (its header, NULL bitmap and types included)
-// stays within the backend's statement_limit().
+// stays within the backend's statement_limit(); `value_bytes_sum`, when the caller has it, is
+// the sum of value_bytes over the row.
 bool row_fits_statement(const connection& conn, std::span<const value_ref> row) noexcept;
+bool row_fits_statement(const connection& conn, std::size_t values, std::size_t value_bytes_sum) noexcept;
 
 // The error for a row that does not fit: names the table, the largest column (`columns[i]` is
 // the column of row[i]) and the limit. `which` says which row, `undone` what the call left.

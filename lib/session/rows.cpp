@@ -18,16 +18,40 @@ void read_object(const table_info& t, row_reader& row, void* obj, int first) {
     }
 }
 
-value read_value(row_reader& r, int c, column_kind kind) {
+value_ref read_ref(row_reader& r, int c, column_kind kind) {
+    if (r.is_null(c)) return null_t{};
     switch (kind) {
     case column_kind::uint8: case column_kind::uint16: case column_kind::uint32: case column_kind::uint64: return r.get_uint64(c);
     case column_kind::float32: case column_kind::float64: return r.get_double(c);
-    case column_kind::text: return std::string(r.get_text(c));
-    case column_kind::blob: { const auto b = r.get_blob(c); return blob(b.begin(), b.end()); }
+    case column_kind::text: return r.get_text(c);
+    case column_kind::blob: return r.get_blob(c);
     case column_kind::datetime: return r.get_datetime(c);
     case column_kind::date: return r.get_date(c);
     default: return r.get_int64(c);
     }
+}
+
+void store(value& dst, const value_ref& src) {
+    std::visit(
+        [&](const auto& x) {
+            using X = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<X, std::string_view>) {
+                if (auto* s = std::get_if<std::string>(&dst)) s->assign(x.data(), x.size());
+                else dst.emplace<std::string>(x);
+            } else if constexpr (std::is_same_v<X, std::span<const std::byte>>) {
+                if (auto* b = std::get_if<blob>(&dst)) b->assign(x.begin(), x.end());
+                else dst.emplace<blob>(x.begin(), x.end());
+            } else {
+                dst = x;
+            }
+        },
+        src);
+}
+
+value read_value(row_reader& r, int c, column_kind kind) {
+    value out;
+    store(out, read_ref(r, c, kind));
+    return out;
 }
 
 value_ref field_ref(const column_info& c, const void* obj) noexcept {

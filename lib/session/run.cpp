@@ -145,17 +145,23 @@ std::uint64_t session_impl::guarded_run(std::string_view sql, std::span<const va
     try {
         if (hooked && before_statement) before_statement(statements, sql);
         return conn_->run(sql, params, on_row);
-    } catch (const error& e) {
-        // A lost connection, or a statement error after which the backend cannot go on (MariaDB
-        // closes the connection after a packet above max_allowed_packet): the next call reconnects.
-        if (!dynamic_cast<const connection_error*>(&e) && !conn_->lost()) throw;
-        lost_ = true;
-        if (transaction_depth > 0) {
-            transaction_depth = 0;
-            ++generation;  // open transaction guards are now stale
-            doomed_depth = 0;
-        }
+    } catch (const connection_error&) {
+        mark_lost();
         throw;
+    } catch (const error&) {
+        // A statement error after which the backend cannot go on (MariaDB closes the connection
+        // after a packet above max_allowed_packet): the next call reconnects too.
+        if (conn_->lost()) mark_lost();
+        throw;
+    }
+}
+
+void session_impl::mark_lost() noexcept {
+    lost_ = true;
+    if (transaction_depth > 0) {
+        transaction_depth = 0;
+        ++generation;  // open transaction guards are now stale
+        doomed_depth = 0;
     }
 }
 

@@ -60,6 +60,8 @@ public:
 
 private:
     // `hooked`: counted and shown to the test hook (statements sluice runs for itself are not).
+    // The connection is gone (or unusable): the next statement reconnects, an open transaction ended.
+    void mark_lost() noexcept;
     std::uint64_t guarded_run(std::string_view sql, std::span<const value_ref> params, row_callback on_row, bool hooked = true);
     struct engine_lookup {
         bool spider;

@@ -1,6 +1,7 @@
 // MariaDB/MySQL's SQL: backquoted names, AUTO_INCREMENT, ON DUPLICATE KEY upserts guarded to the
 // primary key, expanded keyset predicates; and Spider (sharded tables) as a variant of it.
 #include "sql/dialect.hpp"
+#include "types/ascii.hpp"
 
 #include <algorithm>  // std::min
 
@@ -35,8 +36,7 @@ public:
     }
 
     std::string column_definition(const table_info& table, const column_info& column) const override {
-        std::string def = type_name(table, column);
-        for (char& c : def) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+        std::string def = ascii_uppercase(type_name(table, column));
         def += column.nullable ? " NULL" : " NOT NULL";
         if (table.auto_increment && column.primary_key) def += " AUTO_INCREMENT";
         return def;
@@ -101,8 +101,7 @@ public:
                "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
     }
     std::string normalize_type(std::string_view declared) const override {
-        std::string type(declared);
-        for (char& c : type) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        std::string type = ascii_lowercase(declared);
         if (type.rfind("tinyint(1)", 0) == 0) return type;
         // Display widths ("int(11)") carry no meaning and vary between versions.
         for (const char* name : {"tinyint(", "smallint(", "mediumint(", "bigint(", "int("}) {

@@ -1,15 +1,10 @@
 // SQLite's SQL: double-quoted names, INTEGER PRIMARY KEY rowids, ON CONFLICT upserts, keyset pages
 // read branch by branch.
 #include "sql/dialect.hpp"
+#include "types/ascii.hpp"
 
 namespace sluice::detail {
 namespace {
-
-std::string lowercase(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    return out;
-}
 
 class sqlite_dialect_impl final : public dialect {
 public:
@@ -80,7 +75,7 @@ public:
     std::string_view describe_columns() const noexcept override {
         return R"(SELECT name, type, "notnull" = 0 AND pk = 0 FROM pragma_table_info(?))";
     }
-    std::string normalize_type(std::string_view declared) const override { return lowercase(declared); }
+    std::string normalize_type(std::string_view declared) const override { return ascii_lowercase(declared); }
     std::int64_t first_generated_id(std::int64_t reported, std::size_t rows) const noexcept override {
         return reported - static_cast<std::int64_t>(rows) + 1;
     }

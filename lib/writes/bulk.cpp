@@ -134,7 +134,7 @@ bool bulk_writer::fits(const void* row) {
         bytes += value_bytes(st.row.back());
     }
     const connection& conn = session_access::impl(*st.owner).conn();
-    if (!row_fits_statement(conn, st.row))
+    if (!row_fits_statement(conn, st.row.size(), bytes))
         throw_oversize_row(conn, *st.table, st.row, st.columns,
                            "row " + std::to_string(st.written + st.chunk_rows) + " of the input", what_failure_undoes(st));
     if (st.chunk_bytes > 0 && st.chunk_bytes + bytes > st.packet_budget) return false;

@@ -297,6 +297,13 @@ TEST_CASE("defect 5: like() and between() on indexed text are exact (4-byte char
     CHECK(db.query<Texty>().where(col(&Texty::s).like("a%")).update_in_batches(2, sluice::set(&Texty::v, -1)) == matching.size());
     CHECK(got(col(&Texty::v) == -1) == matching);
     CHECK_THROWS_AS(col(&Texty::s).like("a\\"), sluice::error);  // a dangling escape
+    // Patterns of any length (SQLite's own LIKE stops at 50,000 bytes).
+    const std::string long_value = std::string(60000, 'z') + "end";
+    Texty big{0, long_value, 99};
+    db.insert(big);
+    CHECK(got(col(&Texty::s).like(long_value)) == std::vector<std::int64_t>{big.id});
+    CHECK(got(col(&Texty::s).like(std::string(60000, 'z') + "%")) == std::vector<std::int64_t>{big.id});
+    CHECK(got(col(&Texty::s).like("%" + std::string(59999, 'z') + "_end")) == std::vector<std::int64_t>{big.id});
 }
 
 TEST_CASE("defect 5: like() on a composite text primary key") {
@@ -394,7 +401,14 @@ TEST_CASE("defect 9: on a SQLite file a scan runs beside a writer that commits i
     CHECK(writes > 0);
     MESSAGE("scan beside a looping writer: " << std::chrono::duration<double>(loaded).count() / std::chrono::duration<double>(quiet).count()
                                               << "x the quiet scan, " << writes.load() << " writer transactions");
-    if (support::is_sqlite()) CHECK(db.scalar("PRAGMA journal_mode") == "wal");
+    if (support::is_sqlite()) {
+        CHECK(db.scalar("PRAGMA journal_mode") == "wal");
+        // The URL option chooses another journal (in a file of its own: the mode stays with the file).
+        const char* dir = std::getenv("SLUICE_TEST_DIR");
+        sluice::session rollback{"sqlite:///" + std::string(dir ? dir : ".") + "/journal_option.db?journal_mode=delete&synchronous=full"};
+        CHECK(rollback.scalar("PRAGMA journal_mode") == "delete");
+        CHECK(rollback.scalar("PRAGMA synchronous") == "2");  // FULL
+    }
 }
 
 TEST_CASE("defect 10: resume tokens are honoured by all, first, count and exists, refused by writes") {
@@ -411,6 +425,9 @@ TEST_CASE("defect 10: resume tokens are honoured by all, first, count and exists
     CHECK(q.resume(token).count() == rest.size());
     CHECK(q.resume(token).first() == rest.front());
     CHECK(q.resume(token).exists());
+    std::vector<std::tuple<std::int64_t>> rest_ids;
+    for (const User& u : rest) rest_ids.emplace_back(u.id);
+    CHECK(q.resume(token).select(&User::id) == rest_ids);
     // A limit counts the rows of the whole scan, as in yield_per.
     CHECK(q.limit(20).resume(token).all() == std::vector<User>(rest.begin(), rest.begin() + 8));
     CHECK(q.limit(20).resume(token).count() == 8);

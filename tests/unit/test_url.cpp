@@ -18,6 +18,21 @@ TEST_CASE("sqlite URLs: relative, absolute, in memory, percent-decoded") {
     CHECK(parse_url("sqlite://").backend == backend_kind::sqlite);
 }
 
+TEST_CASE("sqlite URLs: WAL and synchronous=NORMAL by default, journal_mode and synchronous options validated") {
+    const auto t = parse_url("sqlite:///app.db");
+    CHECK(t.journal_mode == "WAL");
+    CHECK(t.synchronous == "NORMAL");
+    const auto u = parse_url("sqlite:///app.db?journal_mode=delete&synchronous=full");
+    CHECK(u.path == "app.db");
+    CHECK(u.journal_mode == "DELETE");
+    CHECK(u.synchronous == "FULL");
+    // Spliced into PRAGMA text: anything but the known words is refused.
+    CHECK_THROWS_AS(parse_url("sqlite:///app.db?journal_mode=wal;DROP TABLE x"), sluice::connection_error);
+    CHECK_THROWS_AS(parse_url("sqlite:///app.db?synchronous=2"), sluice::connection_error);
+    CHECK_THROWS_WITH_AS(parse_url("sqlite:///app.db?cache=shared"), doctest::Contains("known for sqlite: journal_mode, synchronous"),
+                         sluice::connection_error);
+}
+
 TEST_CASE("mysql and mariadb URLs: user, password, host, port, database, options") {
     const auto t = parse_url("mysql://shop_user:s%40cr%3At@db.internal:3307/shop?connect_timeout=3");
     CHECK(t.backend == backend_kind::mysql);

@@ -86,7 +86,6 @@ public:
             max_sort_length_ = static_cast<std::size_t>(r.get_uint64(1));
         });
         max_allowed_packet_ = packet;
-        max_packet_ = packet > (1u << 20) ? static_cast<std::size_t>(packet - (64u << 10)) : static_cast<std::size_t>(packet * 3 / 4);
     }
 
     ~mysql_connection() override {
@@ -101,7 +100,10 @@ public:
     std::uint64_t server_connection_id() noexcept override { return mysql_thread_id(conn_); }
     std::uint64_t last_insert_id() override { return last_insert_id_; }
     std::size_t max_parameters() const noexcept override { return 65535; }
-    std::size_t max_packet_bytes() const noexcept override { return max_packet_; }
+    std::size_t max_packet_bytes() const noexcept override {
+        const auto packet = static_cast<std::size_t>(max_allowed_packet_);
+        return packet > (1u << 20) ? packet - (64u << 10) : packet * 3 / 4;
+    }
     std::size_t exact_sort_bytes(column_kind kind) const noexcept override {
         return kind == column_kind::text ? max_sort_length_ / 4 : max_sort_length_;
     }
@@ -311,7 +313,6 @@ private:
     statement_cache<prepared> cache_;
     mysql_row row_;
     std::uint64_t last_insert_id_ = 0;
-    std::size_t max_packet_ = 1 << 20;
     std::size_t max_sort_length_ = 1024;
     std::uint64_t max_allowed_packet_ = 1 << 20;
     bool lost_ = false;
