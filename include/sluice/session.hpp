@@ -64,14 +64,20 @@ public:
     // Inserts obj; an auto-increment key that is 0 is assigned by the database and written back.
     template <class T> void insert(T& obj) { insert(table_of<T>(), &obj); }
     template <class T, class... Key> std::optional<T> get(const Key&... key) {
-        const value_ref refs[] = {detail::bind_ref(key)...};
+        const detail::bound_values<sizeof...(Key)> bound{key...};
         std::optional<T> out;
         out.emplace();
-        if (!get(table_of<T>(), refs, &*out)) out.reset();
+        if (!get(table_of<T>(), bound.span(), &*out)) out.reset();
         return out;
     }
-    // Updates the row with obj's key; throws sluice::error if there is no such row.
+    // Updates the row with obj's key; throws sluice::error if there is no such row. Every
+    // column but the key and server-filled ones (column_option::server_default) is written.
     template <class T> void update(const T& obj) { update(table_of<T>(), &obj); }
+    // The same, writing only the fields named: db.update(film, &Film::rental_rate, &Film::rating).
+    // A server-filled column named here is written too.
+    template <class T, class M, class... Ms> void update(const T& obj, M T::*first, Ms T::*... more) {
+        update(table_of<T>(), &obj, std::vector<std::size_t>{column_index(first), column_index(more)...});
+    }
     // Deletes the row with obj's key; returns whether there was one.
     template <class T> bool remove(const T& obj) { return remove(table_of<T>(), &obj); }
     // Inserts obj, or updates every non-key column of the row with the same key.
@@ -133,20 +139,20 @@ public:
 
     // --- raw SQL: the escape hatch; values are bound to `?` placeholders, never spliced ---
     template <class... V> std::uint64_t execute(std::string_view sql, const V&... values) {
-        const value_ref refs[] = {value_ref{}, detail::bind_ref(values)...};
-        return execute(sql, std::span<const value_ref>(refs).subspan(1));
+        const detail::bound_values<sizeof...(V)> bound{values...};
+        return execute(sql, bound.span());
     }
     std::uint64_t execute(std::string_view sql, std::span<const value_ref> values);
     // The first column of the first row as text (NULL -> nullopt), e.g. for SELECT VERSION().
     template <class... V> std::optional<std::string> scalar(std::string_view sql, const V&... values) {
-        const value_ref refs[] = {value_ref{}, detail::bind_ref(values)...};
-        return scalar(sql, std::span<const value_ref>(refs).subspan(1));
+        const detail::bound_values<sizeof...(V)> bound{values...};
+        return scalar(sql, bound.span());
     }
     std::optional<std::string> scalar(std::string_view sql, std::span<const value_ref> values);
     // Every row, every cell as text (NULL -> nullopt): for EXPLAIN, SHOW and ad-hoc reports.
     template <class... V> std::vector<raw_row> rows(std::string_view sql, const V&... values) {
-        const value_ref refs[] = {value_ref{}, detail::bind_ref(values)...};
-        return rows(sql, std::span<const value_ref>(refs).subspan(1));
+        const detail::bound_values<sizeof...(V)> bound{values...};
+        return rows(sql, bound.span());
     }
     std::vector<raw_row> rows(std::string_view sql, std::span<const value_ref> values);
 
@@ -193,6 +199,7 @@ private:
     void insert(const table_info& t, void* obj);
     bool get(const table_info& t, std::span<const value_ref> key, void* out);
     void update(const table_info& t, const void* obj);
+    void update(const table_info& t, const void* obj, const std::vector<std::size_t>& set_columns);
     bool remove(const table_info& t, const void* obj);
     void upsert(const table_info& t, void* obj);
 

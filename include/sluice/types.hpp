@@ -3,9 +3,11 @@
 #pragma once
 
 #include <chrono>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -27,6 +29,7 @@ enum class column_kind : std::uint8_t {
     float32, float64,
     text, blob,
     datetime, date,
+    year,
 };
 
 // DATETIME(6) on MariaDB; fixed-width ISO-8601 text on SQLite, so it sorts as it compares.
@@ -36,6 +39,23 @@ using date = std::chrono::sys_days;
 using blob = std::vector<std::byte>;
 
 SLUICE_API std::string_view to_string(column_kind kind) noexcept;
+
+// The labels of an enum stored as a MariaDB ENUM (or, as std::set<E>, a SET) by label:
+//   template <> inline constexpr auto sluice::enum_labels<Rating> =
+//       std::array<std::string_view, 3>{"G", "PG", "PG-13"};
+// labels[i] is the label of the enumerator whose value is i. An enum without labels is stored
+// as its underlying integer.
+template <class E> inline constexpr std::nullptr_t enum_labels = nullptr;
+
+// A user type stored as a supported one (base_type: any field type sluice maps):
+//   template <> struct sluice::type_conversion<Cents> {
+//       using base_type = std::int64_t;
+//       static Cents from_base(const base_type& v);
+//       static base_type to_base(const Cents& c);
+//   };
+// Such a field works wherever a field of base_type does: DDL, binding, reading, comparisons
+// with values of the user type, keyset order (the base type's order) and resume tokens.
+template <class T> struct type_conversion {};
 
 struct null_t {
     friend bool operator==(null_t, null_t) = default;
@@ -52,6 +72,10 @@ using value = std::variant<null_t, std::int64_t, std::uint64_t, double, std::str
                            datetime, date>;
 
 SLUICE_API value_ref as_ref(const value& v) noexcept;
+namespace detail {
+// dst becomes an owning copy of src (reusing dst's capacity where it holds the same type).
+SLUICE_API void store_ref(value& dst, const value_ref& src);
+}  // namespace detail
 // Renders a value for the statement log: text quoted and cut at max_chars.
 SLUICE_API std::string describe(const value_ref& v, std::size_t max_chars = 64);
 
@@ -89,8 +113,22 @@ template <class T> struct is_optional : std::false_type {};
 template <class T> struct is_optional<std::optional<T>> : std::true_type {};
 
 // No SQL mapping for this field type: use an integer, bool, float, double, std::string,
-// sluice::blob, sluice::datetime, sluice::date, an enum, or std::optional of one of them.
+// sluice::blob, sluice::datetime, sluice::date, std::chrono::year, an enum, std::set of an enum
+// with sluice::enum_labels, or std::optional of one of them; or specialize
+// sluice::type_conversion<T> to store it as one of those.
 template <class T> struct no_sql_mapping_for_field_type;
+
+template <class E> inline constexpr bool has_enum_labels =
+    std::is_enum_v<E> && !std::is_same_v<std::remove_cvref_t<decltype(enum_labels<E>)>, std::nullptr_t>;
+
+template <class T> concept has_type_conversion = requires(const T& t, const typename type_conversion<T>::base_type& b) {
+    { type_conversion<T>::to_base(t) } -> std::convertible_to<typename type_conversion<T>::base_type>;
+    { type_conversion<T>::from_base(b) } -> std::convertible_to<T>;
+};
+
+// Text of an enum's label, or of a set of them, for messages.
+[[noreturn]] SLUICE_API void throw_unknown_label(std::string_view found, std::span<const std::string_view> labels);
+[[noreturn]] SLUICE_API void throw_unlabelled_value(long long value, std::size_t labels);
 
 template <class T, class = void> struct field_traits {
     static constexpr bool supported = false;
@@ -190,8 +228,70 @@ template <> struct field_traits<date> {
     static void read(date& out, row_reader& row, int column) { out = row.get_date(column); }
 };
 
+template <> struct field_traits<std::chrono::year> {
+    static constexpr bool supported = true;
+    static constexpr column_kind kind = column_kind::year;
+    static value_ref to_ref(const std::chrono::year& v) noexcept { return std::int64_t{static_cast<int>(v)}; }
+    static void read(std::chrono::year& out, row_reader& row, int column) {
+        const std::int64_t v = row.get_int64(column);
+        if (v < -32767 || v > 32767) throw_out_of_range("year", std::to_string(v));
+        out = std::chrono::year{static_cast<int>(v)};
+    }
+};
+
+// An enum with sluice::enum_labels: the label's text, read back by label.
+template <class E> struct label_traits {
+    static constexpr bool supported = true;
+    static constexpr column_kind kind = column_kind::text;
+    static constexpr std::span<const std::string_view> labels() noexcept { return enum_labels<E>; }
+    static std::string_view label_of(E v) {
+        const auto i = static_cast<std::underlying_type_t<E>>(v);
+        if (i < 0 || static_cast<std::size_t>(i) >= std::size(enum_labels<E>))
+            throw_unlabelled_value(static_cast<long long>(i), std::size(enum_labels<E>));
+        return enum_labels<E>[static_cast<std::size_t>(i)];
+    }
+    static E value_of(std::string_view label) {
+        for (std::size_t i = 0; i < std::size(enum_labels<E>); ++i)
+            if (enum_labels<E>[i] == label) return static_cast<E>(i);
+        throw_unknown_label(label, enum_labels<E>);
+    }
+    static value_ref to_ref(const E& v) { return label_of(v); }
+    static void read(E& out, row_reader& row, int column) { out = value_of(row.get_text(column)); }
+};
+
 template <class E>
-struct field_traits<E, std::enable_if_t<std::is_enum_v<E>>> {
+struct field_traits<E, std::enable_if_t<std::is_enum_v<E> && has_enum_labels<E> && !has_type_conversion<E>>>
+    : label_traits<E> {};
+
+// A set of labelled enumerators: a MariaDB SET, as its comma-separated labels in label order.
+template <class E> struct field_traits<std::set<E>, std::enable_if_t<has_enum_labels<E>>> {
+    static constexpr bool supported = true;
+    static constexpr column_kind kind = column_kind::text;
+    static constexpr bool label_set = true;
+    static constexpr std::span<const std::string_view> labels() noexcept { return enum_labels<E>; }
+    static value_ref to_ref(const std::set<E>& v, value& scratch) {
+        std::string text;
+        for (E e : v) {  // std::set orders by value, which is label order
+            if (!text.empty()) text += ',';
+            text += label_traits<E>::label_of(e);
+        }
+        scratch = std::move(text);
+        return std::string_view{std::get<std::string>(scratch)};
+    }
+    static void read(std::set<E>& out, row_reader& row, int column) {
+        std::string_view text = row.get_text(column);
+        out.clear();
+        while (!text.empty()) {
+            const std::size_t comma = text.find(',');
+            out.insert(label_traits<E>::value_of(text.substr(0, comma)));
+            if (comma == std::string_view::npos) break;
+            text.remove_prefix(comma + 1);
+        }
+    }
+};
+
+template <class E>
+struct field_traits<E, std::enable_if_t<std::is_enum_v<E> && !has_enum_labels<E> && !has_type_conversion<E>>> {
     using underlying = std::underlying_type_t<E>;
     static constexpr bool supported = field_traits<underlying>::supported;
     static constexpr column_kind kind = field_traits<underlying>::kind;
@@ -202,6 +302,27 @@ struct field_traits<E, std::enable_if_t<std::is_enum_v<E>>> {
         underlying u{};
         field_traits<underlying>::read(u, row, column);
         out = static_cast<E>(u);
+    }
+};
+
+// A user type through type_conversion<T>: its base type's mapping, converted on the way.
+template <class T> struct field_traits<T, std::enable_if_t<has_type_conversion<T>>> {
+    using base = typename type_conversion<T>::base_type;
+    using base_traits = field_traits<base>;
+    static constexpr bool supported = base_traits::supported;
+    static constexpr column_kind kind = base_traits::kind;
+    static value_ref to_ref(const T& v, value& scratch) {
+        const base b = type_conversion<T>::to_base(v);
+        value_ref ref;
+        if constexpr (requires { base_traits::to_ref(b, scratch); }) ref = base_traits::to_ref(b, scratch);
+        else ref = base_traits::to_ref(b);
+        store_ref(scratch, ref);  // ref may point into b, which dies here
+        return as_ref(scratch);
+    }
+    static void read(T& out, row_reader& row, int column) {
+        base b{};
+        base_traits::read(b, row, column);
+        out = type_conversion<T>::from_base(b);
     }
 };
 
@@ -221,19 +342,26 @@ inline constexpr bool is_supported_field =
 
 // Field codec: the type-erased pair of functions that binds and reads one field, so the
 // per-row work in lib/ is ordinary compiled code driven by a column list.
+// to_ref may point into `scratch` (a converted or composed value) or into the field itself;
+// it throws cell_mismatch for a value the column cannot hold (an enum without a label).
 struct field_codec {
-    value_ref (*to_ref)(const void* field) noexcept;
+    value_ref (*to_ref)(const void* field, value& scratch);
     void (*read)(void* field, row_reader& row, int column);
 };
 
-template <class Field> value_ref field_to_ref(const void* field) noexcept {
+template <class Traits, class X> value_ref traits_to_ref(const X& v, value& scratch) {
+    if constexpr (requires { Traits::to_ref(v, scratch); }) return Traits::to_ref(v, scratch);
+    else return Traits::to_ref(v);
+}
+
+template <class Field> value_ref field_to_ref(const void* field, value& scratch) {
     using traits = field_traits<typename column_type<Field>::type>;
     const Field& f = *static_cast<const Field*>(field);
     if constexpr (column_type<Field>::nullable) {
         if (!f) return null_t{};
-        return traits::to_ref(*f);
+        return traits_to_ref<traits>(*f, scratch);
     } else {
-        return traits::to_ref(f);
+        return traits_to_ref<traits>(f, scratch);
     }
 }
 

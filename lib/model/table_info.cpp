@@ -22,22 +22,30 @@ const column_info* table_info::find(std::string_view column) const noexcept {
 namespace detail {
 
 void finish_table_info(table_info& info, std::span<const std::string_view> primary_key,
-                       std::span<const std::string_view> index_specs, bool auto_increment) {
-    for (std::string_view key : primary_key)
+                       std::span<const std::string_view> index_specs, std::span<const std::string_view> unique_specs,
+                       bool auto_increment) {
+    // Keys and index specs name fields (checked at compile time); statements use column names.
+    auto field_column = [&](std::string_view field) {
         for (std::size_t i = 0; i < info.columns.size(); ++i)
-            if (info.columns[i].name == key) info.primary_key.push_back(i);
+            if (info.columns[i].field == field) return i;
+        throw error("sluice: table " + std::string(info.name) + ": no field " + std::string(field));
+    };
+    for (std::string_view key : primary_key) info.primary_key.push_back(field_column(key));
     const column_kind key_kind = info.columns[info.primary_key.front()].kind;
     const bool integer_key = key_kind >= column_kind::int8 && key_kind <= column_kind::uint64;
     info.auto_increment = auto_increment && info.primary_key.size() == 1 && integer_key;
-    for (std::string_view spec : index_specs) {
-        std::vector<std::size_t> columns;
-        for_each_index_field(spec, [&](std::string_view field) {
-            for (std::size_t i = 0; i < info.columns.size(); ++i)
-                if (info.columns[i].name == field) columns.push_back(i);
-            return true;
-        });
-        info.indexes.push_back(std::move(columns));
-    }
+    auto parse = [&](std::span<const std::string_view> specs, std::vector<std::vector<std::size_t>>& out) {
+        for (std::string_view spec : specs) {
+            std::vector<std::size_t> columns;
+            for_each_index_field(spec, [&](std::string_view field) {
+                columns.push_back(field_column(field));
+                return true;
+            });
+            out.push_back(std::move(columns));
+        }
+    };
+    parse(index_specs, info.indexes);
+    parse(unique_specs, info.unique_indexes);
 }
 
 

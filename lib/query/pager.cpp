@@ -101,11 +101,17 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
     }, [&] { return position_token(); });
 
     for (const long_key_check& check : st.long_keys)
-        for (std::size_t r = 0; r < rows; ++r) require_exact_order(t, check, field_ref(t.columns[check.column], slot(r)));
+        for (std::size_t r = 0; r < rows; ++r) {
+            value scratch;
+            require_exact_order(t, check, field_ref(t.columns[check.column], slot(r), scratch));
+        }
     if (rows > 0) {
         const void* last = slot(rows - 1);
         st.last_key.resize(st.terms.size());
-        for (std::size_t i = 0; i < st.terms.size(); ++i) store(st.last_key[i], field_ref(t.columns[st.terms[i].column], last));
+        for (std::size_t i = 0; i < st.terms.size(); ++i) {
+            value scratch;
+            store(st.last_key[i], field_ref(t.columns[st.terms[i].column], last, scratch));
+        }
         if (!st.long_keys.empty())
             impl.with_retries([&] { require_no_sort_ties(impl, impl.sql_for(t), st.spec, st.terms, st.long_keys, st.last_key, false); },
                               [&] { return position_token(); });
@@ -128,8 +134,9 @@ resume_token pager::token_after(const void* row, std::uint64_t rows_handed_out) 
     const state& st = *state_;
     if (st.spec.snapshot) return {};
     std::vector<value_ref> key;
+    std::vector<value> scratch(st.terms.size());
     key.reserve(st.terms.size());
-    for (const order_term& o : st.terms) key.push_back(field_ref(st.spec.table->columns[o.column], row));
+    for (const order_term& o : st.terms) key.push_back(field_ref(st.spec.table->columns[o.column], row, scratch[key.size()]));
     return st.encode(key, rows_handed_out);
 }
 

@@ -30,17 +30,38 @@ std::uint64_t run_write(session_impl& s, const table_info& t, std::string_view s
 
 using detail::field_ref;
 
+namespace {
+// The bound fields of one single-row statement and the storage converted values live in.
+struct row_params {
+    std::vector<value> scratch;
+    std::vector<value_ref> refs;
+    std::vector<std::size_t> columns;
+    explicit row_params(const table_info& t) : scratch(t.columns.size() + t.primary_key.size()) {}
+    // The columns an INSERT of obj binds.
+    row_params(const table_info& t, const void* obj, bool with_key) : row_params(t) {
+        for (std::size_t i = 0; i < t.columns.size(); ++i)
+            if (detail::written_by_insert(t, t.columns[i], with_key)) add(t, i, obj);
+    }
+    void add(const table_info& t, std::size_t column, const void* obj) {
+        refs.push_back(field_ref(t.columns[column], obj, scratch.at(refs.size())));
+        columns.push_back(column);
+    }
+};
+
+std::string describe_key(const table_info& t, const void* obj) {
+    std::string key;
+    for (std::size_t k : t.primary_key) {
+        value scratch;
+        key += (key.empty() ? "" : ", ") + std::string(t.columns[k].name) + "=" + describe(field_ref(t.columns[k], obj, scratch));
+    }
+    return key;
+}
+}  // namespace
+
 void session::insert(const table_info& t, void* obj) {
     const bool with_key = !detail::key_is_unset(t, obj);
-    std::vector<value_ref> params;
-    std::vector<std::size_t> columns;
-    params.reserve(t.columns.size());
-    for (std::size_t i = 0; i < t.columns.size(); ++i) {
-        if (!with_key && t.auto_increment && t.columns[i].primary_key) continue;
-        params.push_back(field_ref(t.columns[i], obj));
-        columns.push_back(i);
-    }
-    detail::run_write(impl(), t, detail::render_insert(impl().sql(), t, with_key), params, columns);
+    const row_params p(t, obj, with_key);
+    detail::run_write(impl(), t, detail::render_insert(impl().sql(), t, with_key), p.refs, p.columns);
     if (!with_key) detail::write_back_key(t, obj, impl().conn().last_insert_id());
 }
 
@@ -56,48 +77,36 @@ bool session::get(const table_info& t, std::span<const value_ref> key, void* out
     return found;
 }
 
-void session::update(const table_info& t, const void* obj) {
-    std::vector<value_ref> params;
-    std::vector<std::size_t> columns;
-    for (std::size_t i = 0; i < t.columns.size(); ++i) {
-        if (t.columns[i].primary_key) continue;
-        params.push_back(field_ref(t.columns[i], obj));
-        columns.push_back(i);
+void session::update(const table_info& t, const void* obj) { update(t, obj, detail::updated_by_default(t)); }
+
+void session::update(const table_info& t, const void* obj, const std::vector<std::size_t>& set_columns) {
+    if (set_columns.empty()) throw error("sluice: update of " + std::string(t.name) + ": no column to set");
+    row_params p(t);
+    for (std::size_t i : set_columns) {
+        if (t.columns.at(i).primary_key)
+            throw error("sluice: update of " + std::string(t.name) + ": cannot set the primary key column " +
+                        std::string(t.columns[i].name) + " (update finds the row by it)");
+        p.add(t, i, obj);
     }
-    for (std::size_t k : t.primary_key) {
-        params.push_back(field_ref(t.columns[k], obj));
-        columns.push_back(k);
-    }
-    if (detail::run_write(impl(), t, detail::render_update_by_key(impl().sql(), t), params, columns) == 0) {
-        std::string key;
-        for (std::size_t k : t.primary_key)
-            key += (key.empty() ? "" : ", ") + std::string(t.columns[k].name) + "=" + describe(field_ref(t.columns[k], obj));
-        throw error("sluice: update of " + std::string(t.name) + " matched no row with " + key);
-    }
+    for (std::size_t k : t.primary_key) p.add(t, k, obj);
+    if (detail::run_write(impl(), t, detail::render_update_by_key(impl().sql(), t, set_columns), p.refs, p.columns) == 0)
+        throw error("sluice: update of " + std::string(t.name) + " matched no row with " + describe_key(t, obj));
 }
 
 bool session::remove(const table_info& t, const void* obj) {
-    std::vector<value_ref> params;
-    for (std::size_t k : t.primary_key) params.push_back(field_ref(t.columns[k], obj));
-    return detail::run_write(impl(), t, detail::render_delete_by_key(impl().sql_for(t), t), params, t.primary_key) > 0;
+    row_params p(t);
+    for (std::size_t k : t.primary_key) p.add(t, k, obj);
+    return detail::run_write(impl(), t, detail::render_delete_by_key(impl().sql_for(t), t), p.refs, t.primary_key) > 0;
 }
 
 void session::upsert(const table_info& t, void* obj) {
     const bool with_key = !detail::key_is_unset(t, obj);
-    std::vector<value_ref> params;
-    std::vector<std::size_t> columns;
-    for (std::size_t i = 0; i < t.columns.size(); ++i) {
-        if (!with_key && t.auto_increment && t.columns[i].primary_key) continue;
-        params.push_back(field_ref(t.columns[i], obj));
-        columns.push_back(i);
-    }
+    const row_params p(t, obj, with_key);
     try {
-        detail::run_write(impl(), t, detail::render_upsert(impl().sql(), t, with_key), params, columns);
+        detail::run_write(impl(), t, detail::render_upsert(impl().sql(), t, with_key), p.refs, p.columns);
     } catch (const statement_error& e) {
         if (!impl().sql().is_upsert_key_conflict(e.code())) throw;
-        std::string key;
-        for (std::size_t k : t.primary_key)
-            key += (key.empty() ? "" : ", ") + std::string(t.columns[k].name) + "=" + describe(field_ref(t.columns[k], obj));
+        const std::string key = describe_key(t, obj);
         throw statement_error("sluice: " + std::string(t.name) + ": upsert of the row with " + (with_key ? key : "a new key") +
                                   " collides with a different row on a unique key other than the primary key; nothing was "
                                   "written (an upsert updates only the row with the same primary key): " + e.what(),

@@ -31,36 +31,25 @@ value_ref read_ref(row_reader& r, int c, column_kind kind) {
     }
 }
 
-void store(value& dst, const value_ref& src) {
-    std::visit(
-        [&](const auto& x) {
-            using X = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<X, std::string_view>) {
-                if (auto* s = std::get_if<std::string>(&dst)) s->assign(x.data(), x.size());
-                else dst.emplace<std::string>(x);
-            } else if constexpr (std::is_same_v<X, std::span<const std::byte>>) {
-                if (auto* b = std::get_if<blob>(&dst)) b->assign(x.begin(), x.end());
-                else dst.emplace<blob>(x.begin(), x.end());
-            } else {
-                dst = x;
-            }
-        },
-        src);
-}
-
 value read_value(row_reader& r, int c, column_kind kind) {
     value out;
     store(out, read_ref(r, c, kind));
     return out;
 }
 
-value_ref field_ref(const column_info& c, const void* obj) noexcept {
-    return c.codec.to_ref(static_cast<const char*>(obj) + c.offset);
+value_ref field_ref(const column_info& c, const void* obj, value& scratch) {
+    try {
+        return c.codec.to_ref(static_cast<const char*>(obj) + c.offset, scratch);
+    } catch (const cell_mismatch& m) {
+        throw conversion_error("sluice: " + std::string(c.table) + "." + std::string(c.name) + " (" +
+                               std::string(to_string(c.kind)) + "): " + m.what);
+    }
 }
 
 bool key_is_unset(const table_info& t, const void* obj) {
     if (!t.auto_increment) return false;
-    const value_ref key = field_ref(t.columns[t.primary_key.front()], obj);
+    value scratch;
+    const value_ref key = field_ref(t.columns[t.primary_key.front()], obj, scratch);
     if (const auto* i = std::get_if<std::int64_t>(&key)) return *i == 0;
     if (const auto* u = std::get_if<std::uint64_t>(&key)) return *u == 0;
     return false;

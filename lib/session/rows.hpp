@@ -9,13 +9,15 @@ namespace sluice::detail {
 // Fills obj's fields from the current row (columns in model order, starting at `first`);
 // wraps conversion failures with table and column.
 void read_object(const table_info& t, row_reader& row, void* obj, int first = 0);
-value_ref field_ref(const column_info& c, const void* obj) noexcept;
+// A field as a bound value, pointing into obj or, for a converted or composed value, into
+// scratch; throws conversion_error naming the column for a value it cannot hold.
+value_ref field_ref(const column_info& c, const void* obj, value& scratch);
 // A cell as a value of the column's kind (NULL as null_t), valid until the row moves on.
 value_ref read_ref(row_reader& r, int column, column_kind kind);
 // The same, owned (for keys kept between statements).
 value read_value(row_reader& r, int column, column_kind kind);
 // dst = src, reusing dst's string or blob capacity: keys kept row after row allocate nothing.
-void store(value& dst, const value_ref& src);
+inline void store(value& dst, const value_ref& src) { store_ref(dst, src); }
 // Whether obj's auto-increment key is 0, to be assigned by the database.
 bool key_is_unset(const table_info& t, const void* obj);
 // Writes a generated key into obj's key field, through the field's own range checks.

@@ -23,7 +23,7 @@ public:
     // Whether the primary key is declared inline on its column (SQLite INTEGER PRIMARY KEY).
     virtual bool inline_primary_key(const table_info& table) const noexcept = 0;
     virtual std::string table_options() const = 0;
-    virtual std::string create_index(const table_info& table, const std::vector<std::size_t>& columns) const = 0;
+    virtual std::string create_index(const table_info& table, const std::vector<std::size_t>& columns, bool unique) const = 0;
     // "ON CONFLICT (pk) DO UPDATE SET c = excluded.c" or "ON DUPLICATE KEY UPDATE c = VALUES(c)".
     virtual std::string upsert_clause(const table_info& table) const = 0;
     // Whether an upsert's error code means the row collides with a different row on a unique
@@ -114,7 +114,23 @@ const dialect& spider_dialect() noexcept;
 
 // Quotes with `quote_char`, after validating the identifier.
 std::string quote_identifier(std::string_view identifier, char quote_char);
-// ix_<table>_<columns>, shortened with a hash to MariaDB's 64 characters.
-std::string index_name(const table_info& table, const std::vector<std::size_t>& columns);
+// ix_<table>_<columns> (ux_ when unique), shortened with a hash to MariaDB's 64 characters.
+std::string index_name(const table_info& table, const std::vector<std::size_t>& columns, bool unique = false);
+// The length a text (characters) or blob (bytes) column of the primary key or an index is
+// declared with, so that every key part is whole (no prefix index) within InnoDB's 3072-byte key
+// under utf8mb4: 255, or less when several share one key; 0 when the column is in no key.
+std::size_t key_length_limit(const table_info& t, const column_info& c);
+// A DDL string literal of a model constant (an enum label): quotes doubled, and backslashes where
+// the backend reads escapes.
+std::string quoted_literal(std::string_view text, bool backslash_escapes);
+// 'G','PG','PG-13': an ENUM's or SET's labels.
+std::string label_list(const column_info& c, bool backslash_escapes);
+// The type name of a declaration ("decimal" of "DECIMAL(5,2) UNSIGNED"), as written.
+std::string_view type_head(std::string_view declared);
+// Whether a declaration has `word` (lowercase) as a word of its own ("unsigned", "default").
+bool contains_word(std::string_view declared, std::string_view word);
+// Fractional-second digits a DATETIME/TIMESTAMP/TIME declaration holds (0 without "(n)"); -1 for
+// other types.
+int fractional_digits(std::string_view declared);
 
 }  // namespace sluice::detail

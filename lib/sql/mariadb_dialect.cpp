@@ -1,5 +1,7 @@
 // MariaDB/MySQL's SQL: backquoted names, AUTO_INCREMENT, ON DUPLICATE KEY upserts guarded to the
 // primary key, expanded keyset predicates; and Spider (sharded tables) as a variant of it.
+#include <sluice/error.hpp>
+
 #include "sql/dialect.hpp"
 #include "types/ascii.hpp"
 
@@ -13,7 +15,14 @@ public:
     std::string_view name() const noexcept override { return "mariadb"; }
     std::string quote(std::string_view identifier) const override { return quote_identifier(identifier, '`'); }
 
-    std::string type_name(const table_info&, const column_info& column) const override {
+    std::string type_name(const table_info& table, const column_info& column) const override {
+        if (!column.sql_type.empty()) return std::string(column.sql_type);
+        if (!column.labels.empty()) return (column.label_set ? "SET(" : "ENUM(") + label_list(column, true) + ")";
+        // A key or index part is whole: VARCHAR/VARBINARY short enough for an exact index, so
+        // keyset pages over it are index ranges (TEXT can only be indexed by a prefix).
+        if (const std::size_t length = key_length_limit(table, column);
+            length > 0 && (column.kind == column_kind::text || column.kind == column_kind::blob))
+            return (column.kind == column_kind::text ? "varchar(" : "varbinary(") + std::to_string(length) + ")";
         switch (column.kind) {
         case column_kind::boolean: return "tinyint(1)";
         case column_kind::int8: return "tinyint";
@@ -31,14 +40,22 @@ public:
         case column_kind::blob: return "mediumblob";
         case column_kind::datetime: return "datetime(6)";
         case column_kind::date: return "date";
+        case column_kind::year: return "year";
         }
         return "mediumblob";
     }
 
     std::string column_definition(const table_info& table, const column_info& column) const override {
-        std::string def = ascii_uppercase(type_name(table, column));
+        // A given sql_type is kept as written (labels keep their case); defaults are upper-cased.
+        std::string def = column.sql_type.empty() ? ascii_uppercase(type_name(table, column)) : type_name(table, column);
         def += column.nullable ? " NULL" : " NOT NULL";
         if (table.auto_increment && column.primary_key) def += " AUTO_INCREMENT";
+        // A server-filled time without a DEFAULT of its own: the time of the insert, and of each update.
+        if (column.server_default && column.kind == column_kind::datetime && !contains_word(def, "default")) {
+            const int digits = std::max(0, fractional_digits(type_name(table, column)));
+            const std::string now = digits > 0 ? "CURRENT_TIMESTAMP(" + std::to_string(digits) + ")" : "CURRENT_TIMESTAMP";
+            def += " DEFAULT " + now + " ON UPDATE " + now;
+        }
         return def;
     }
     bool inline_primary_key(const table_info&) const noexcept override { return false; }
@@ -48,15 +65,23 @@ public:
         return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin";
     }
 
-    std::string create_index(const table_info& table, const std::vector<std::size_t>& columns) const override {
-        std::string sql = "CREATE INDEX IF NOT EXISTS " + quote(index_name(table, columns)) + " ON " +
-                          quote(table.name) + " (";
+    std::string create_index(const table_info& table, const std::vector<std::size_t>& columns, bool unique) const override {
+        std::string sql = std::string(unique ? "CREATE UNIQUE INDEX" : "CREATE INDEX") + " IF NOT EXISTS " +
+                          quote(index_name(table, columns, unique)) + " ON " + quote(table.name) + " (";
         for (std::size_t i = 0; i < columns.size(); ++i) {
             if (i) sql += ", ";
             const column_info& c = table.columns[columns[i]];
             sql += quote(c.name);
-            // TEXT/BLOB columns can only be indexed by a prefix on MariaDB.
-            if (c.kind == column_kind::text || c.kind == column_kind::blob) sql += "(255)";
+            // A TEXT/BLOB sql_type can only be indexed by a prefix (a UNIQUE one would be wrong:
+            // use a VARCHAR); the default types of key parts are whole (type_name).
+            const std::string head = ascii_lowercase(type_head(type_name(table, c)));
+            if (head.find("text") != std::string::npos || head.find("blob") != std::string::npos) {
+                if (unique)
+                    throw error("sluice: " + std::string(table.name) + "." + std::string(c.name) +
+                                ": a UNIQUE index on a TEXT/BLOB column would compare a prefix only; declare a "
+                                "VARCHAR/VARBINARY sql_type");
+                sql += "(255)";
+            }
         }
         return sql + ")";
     }
@@ -74,7 +99,7 @@ public:
         const std::string first_key = quote(table.columns[table.primary_key.front()].name);
         std::string sets = first_key + " = IF(" + same_key + ", " + first_key + ", 1 / 0)";
         for (const column_info& c : table.columns) {
-            if (c.primary_key) continue;
+            if (c.primary_key || c.server_default) continue;
             sets += ", " + quote(c.name) + " = VALUES(" + quote(c.name) + ")";
         }
         return " ON DUPLICATE KEY UPDATE " + sets;

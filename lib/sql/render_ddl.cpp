@@ -19,7 +19,8 @@ std::vector<std::string> render_create_table(const dialect& d, const table_info&
     }
     sql += "\n)" + d.table_options();
     std::vector<std::string> statements{std::move(sql)};
-    for (const auto& index : t.indexes) statements.push_back(d.create_index(t, index));
+    for (const auto& index : t.indexes) statements.push_back(d.create_index(t, index, false));
+    for (const auto& index : t.unique_indexes) statements.push_back(d.create_index(t, index, true));
     return statements;
 }
 

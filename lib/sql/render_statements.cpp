@@ -106,7 +106,7 @@ std::string render_column_list(const dialect& d, const table_info& t, const std:
 std::string render_insert(const dialect& d, const table_info& t, bool with_key, std::size_t rows) {
     std::string names, marks;
     for (const column_info& c : t.columns) {
-        if (!with_key && t.auto_increment && c.primary_key) continue;
+        if (!written_by_insert(t, c, with_key)) continue;
         if (!names.empty()) {
             names += ", ";
             marks += ", ";
@@ -141,12 +141,18 @@ std::string render_select_by_key(const dialect& d, const table_info& t) {
            render_key_match(d, t);
 }
 
-std::string render_update_by_key(const dialect& d, const table_info& t) {
+std::vector<std::size_t> updated_by_default(const table_info& t) {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < t.columns.size(); ++i)
+        if (!t.columns[i].primary_key && !t.columns[i].server_default) out.push_back(i);
+    return out;
+}
+
+std::string render_update_by_key(const dialect& d, const table_info& t, const std::vector<std::size_t>& columns) {
     std::string sets;
-    for (const column_info& c : t.columns) {
-        if (c.primary_key) continue;
+    for (std::size_t i : columns) {
         if (!sets.empty()) sets += ", ";
-        sets += d.quote(c.name) + " = ?";
+        sets += d.quote(t.columns[i].name) + " = ?";
     }
     return "UPDATE " + d.quote(t.name) + " SET " + sets + " WHERE " + render_key_match(d, t);
 }

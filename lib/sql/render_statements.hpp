@@ -34,7 +34,16 @@ std::string render_upsert(const dialect& d, const table_info& t, bool with_key, 
 // "`k1` = ? AND `k2` = ?"
 std::string render_key_match(const dialect& d, const table_info& t);
 std::string render_select_by_key(const dialect& d, const table_info& t);
-std::string render_update_by_key(const dialect& d, const table_info& t);
+// UPDATE ... SET <columns> = ? WHERE <key>: the columns given (updated_by_default: every column
+// but the key and server-filled ones).
+std::string render_update_by_key(const dialect& d, const table_info& t, const std::vector<std::size_t>& columns);
+std::vector<std::size_t> updated_by_default(const table_info& t);
+// Whether an INSERT binds column c: not a server-filled column, nor an auto-increment key the
+// database assigns (with_key false).
+inline bool written_by_insert(const table_info& t, const column_info& c, bool with_key) noexcept {
+    if (c.server_default) return false;
+    return with_key || !(t.auto_increment && c.primary_key);
+}
 std::string render_delete_by_key(const dialect& d, const table_info& t);
 
 }  // namespace sluice::detail

@@ -3,6 +3,9 @@
 #include "sql/dialect.hpp"
 #include "types/ascii.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 namespace sluice::detail {
 namespace {
 
@@ -11,7 +14,25 @@ public:
     std::string_view name() const noexcept override { return "sqlite"; }
     std::string quote(std::string_view identifier) const override { return quote_identifier(identifier, '"'); }
 
-    std::string type_name(const table_info&, const column_info& column) const override {
+    // A given sql_type keeps its name and arguments where SQLite reads them with the right
+    // affinity (VARCHAR(45): TEXT, DECIMAL(5,2): NUMERIC); what SQLite cannot declare (ENUM, SET,
+    // UNSIGNED, character sets, MariaDB-only types) becomes the field's storage class.
+    std::string type_name(const table_info& table, const column_info& column) const override {
+        if (!column.sql_type.empty()) {
+            const std::string head = ascii_lowercase(type_head(column.sql_type));
+            static constexpr std::string_view kept[] = {"tinyint", "smallint", "int", "integer", "bigint", "decimal",
+                                                        "numeric", "float", "double", "real", "bool", "boolean", "char",
+                                                        "varchar", "text", "blob", "date", "datetime", "timestamp", "clob"};
+            const bool modifiers = contains_word(column.sql_type, "unsigned") || contains_word(column.sql_type, "zerofill");
+            if (!modifiers && std::find(std::begin(kept), std::end(kept), head) != std::end(kept)) {
+                std::string_view declared = column.sql_type;
+                const std::size_t close = declared.find(')');
+                declared = close != std::string_view::npos ? declared.substr(0, close + 1) : type_head(declared);
+                // INTEGER PRIMARY KEY is the rowid only when spelled exactly so.
+                if (table.auto_increment && column.primary_key) return "INTEGER";
+                return std::string(declared);
+            }
+        }
         switch (column.kind) {
         case column_kind::boolean: return "BOOLEAN";
         case column_kind::int8: case column_kind::int16: case column_kind::int32: case column_kind::int64:
@@ -24,6 +45,7 @@ public:
         // literal, so SQLite keeps it as text and it sorts chronologically.
         case column_kind::datetime: return "DATETIME";
         case column_kind::date: return "DATE";
+        case column_kind::year: return "INTEGER";
         }
         return "BLOB";
     }
@@ -33,13 +55,27 @@ public:
         if (table.auto_increment && column.primary_key) return "INTEGER PRIMARY KEY";
         std::string def = type_name(table, column);
         if (!column.nullable) def += " NOT NULL";
+        // sluice's fixed-width text form of "now", so server-filled times compare and sort with the others.
+        constexpr std::string_view now = " DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')";
+        const std::string lower = ascii_lowercase(column.sql_type);
+        if (const std::size_t at = lower.find(" default "); at != std::string::npos) {
+            // DEFAULT <literal> as given; MariaDB's ON UPDATE has no SQLite form and is dropped.
+            std::string_view rest = column.sql_type.substr(at + 1);
+            if (lower.compare(at + 9, 17, "current_timestamp") == 0) def += now;
+            else def += " " + std::string(rest.substr(0, ascii_lowercase(rest).find(" on update")));
+        } else if (column.server_default && column.kind == column_kind::datetime) {
+            def += now;
+        }
+        if (!column.labels.empty() && !column.label_set)
+            def += " CHECK (" + quote(column.name) + " IN (" + label_list(column, false) + "))";
         return def;
     }
     bool inline_primary_key(const table_info& table) const noexcept override { return table.auto_increment; }
     std::string table_options() const override { return {}; }
 
-    std::string create_index(const table_info& table, const std::vector<std::size_t>& columns) const override {
-        std::string sql = "CREATE INDEX IF NOT EXISTS " + quote(index_name(table, columns)) + " ON " +
+    std::string create_index(const table_info& table, const std::vector<std::size_t>& columns, bool unique) const override {
+        std::string sql = std::string(unique ? "CREATE UNIQUE INDEX" : "CREATE INDEX") + " IF NOT EXISTS " +
+                          quote(index_name(table, columns, unique)) + " ON " +
                           quote(table.name) + " (";
         for (std::size_t i = 0; i < columns.size(); ++i) {
             if (i) sql += ", ";
@@ -57,7 +93,7 @@ public:
         sql += ") DO ";
         std::string sets;
         for (const column_info& c : table.columns) {
-            if (c.primary_key) continue;
+            if (c.primary_key || c.server_default) continue;
             if (!sets.empty()) sets += ", ";
             sets += quote(c.name) + " = excluded." + quote(c.name);
         }

@@ -24,6 +24,7 @@ std::string_view to_string(column_kind kind) noexcept {
     case column_kind::blob: return "blob";
     case column_kind::datetime: return "datetime";
     case column_kind::date: return "date";
+    case column_kind::year: return "year";
     }
     return "unknown";
 }
@@ -38,6 +39,37 @@ value_ref as_ref(const value& v) noexcept {
         },
         v);
 }
+
+namespace detail {
+void throw_unknown_label(std::string_view found, std::span<const std::string_view> labels) {
+    std::string known;
+    for (std::string_view l : labels) known += (known.empty() ? "'" : ", '") + std::string(l) + "'";
+    throw cell_mismatch{"unknown label '" + std::string(found) + "', expected one of " + known};
+}
+
+void throw_unlabelled_value(long long value, std::size_t labels) {
+    throw cell_mismatch{"enum value " + std::to_string(value) + " has no label (enum_labels has " +
+                        std::to_string(labels) + ", for the values 0 to " + std::to_string(labels - 1) + ")"};
+}
+
+void store_ref(value& dst, const value_ref& src) {
+    std::visit(
+        [&](const auto& x) {
+            using X = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<X, std::string_view>) {
+                if (auto* s = std::get_if<std::string>(&dst)) s->assign(x.data(), x.size());
+                else dst.emplace<std::string>(x);
+            } else if constexpr (std::is_same_v<X, std::span<const std::byte>>) {
+                if (auto* b = std::get_if<blob>(&dst)) b->assign(x.begin(), x.end());
+                else dst.emplace<blob>(x.begin(), x.end());
+            } else {
+                dst = x;
+            }
+        },
+        src);
+}
+
+}  // namespace detail
 
 namespace {
 // Appends rather than `"'" + text + "'"`: GCC 12 at -O3 warns (-Wrestrict, a false positive,

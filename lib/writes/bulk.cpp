@@ -21,9 +21,11 @@ struct bulk_writer::state {
     std::size_t chunk_bytes = 0;
     std::size_t chunk_rows = 0;     // rows fits() admitted to the current chunk
     std::vector<value_ref> row;     // the row fits() is sizing
+    std::vector<value> row_scratch; // converted values of that row
     std::uint64_t written = 0;      // rows of earlier chunks: the index of the chunk's first row
     std::vector<std::size_t> columns;  // the columns each row binds (all, or all but an auto key)
     std::vector<value_ref> params;
+    std::vector<value> param_scratch;  // converted values params point into, one per parameter
     std::optional<sluice::transaction> tx;
     std::vector<std::int64_t>* ids = nullptr;
     bool consecutive_ids = true;   // one statement's generated ids follow each other
@@ -104,7 +106,12 @@ bulk_writer::bulk_writer(session& s, const table_info& t, std::size_t row_size, 
     st.upsert = upsert;
     // Every column is sent; an unset (0) auto-increment key is bound as NULL, which both
     // backends answer with a generated key, so explicit and generated keys can mix.
-    for (std::size_t i = 0; i < t.columns.size(); ++i) st.columns.push_back(i);
+    // Server-filled columns are left to the server's DEFAULT.
+    for (std::size_t i = 0; i < t.columns.size(); ++i)
+        if (!t.columns[i].server_default) st.columns.push_back(i);
+    if (st.columns.empty())
+        throw error("sluice: " + std::string(t.name) + ": every column is server-filled; nothing to insert");
+    st.row_scratch.resize(st.columns.size());
     connection& conn = session_access::impl(s).conn();
     const std::size_t by_parameters = std::max<std::size_t>(1, conn.max_parameters() / st.columns.size());
     st.capacity = std::max<std::size_t>(1, std::min(options.chunk_rows, by_parameters));
@@ -130,7 +137,7 @@ bool bulk_writer::fits(const void* row) {
     st.row.clear();
     std::size_t bytes = 0;
     for (std::size_t c : st.columns) {
-        st.row.push_back(field_ref(st.table->columns[c], row));
+        st.row.push_back(field_ref(st.table->columns[c], row, st.row_scratch[st.row.size()]));
         bytes += value_bytes(st.row.back());
     }
     const connection& conn = session_access::impl(*st.owner).conn();
@@ -148,10 +155,11 @@ void bulk_writer::write(const void* rows, std::size_t count) {
     const table_info& t = *st.table;
     session_impl& impl = session_access::impl(*st.owner);
     st.params.clear();
+    if (st.param_scratch.size() < count * st.columns.size()) st.param_scratch.resize(count * st.columns.size());
     const auto* base = static_cast<const char*>(rows);
     for (std::size_t r = 0; r < count; ++r) {
         for (std::size_t c : st.columns) {
-            value_ref v = field_ref(t.columns[c], base + r * st.row_size);
+            value_ref v = field_ref(t.columns[c], base + r * st.row_size, st.param_scratch[st.params.size()]);
             if (t.auto_increment && t.columns[c].primary_key && is_zero(v)) v = null_t{};
             st.params.push_back(v);
         }

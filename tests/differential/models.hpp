@@ -27,6 +27,12 @@ template <class C> const auto& pick_of(rng_t& rng, const C& c) { return c[pick(r
 struct DiffAuto {
     static constexpr std::string_view table_name = "diff_auto";
     static constexpr std::array<std::string_view, 5> indexes{"name", "tag", "note", "bucket,name", "score"};
+    // Values of 250-400 code points: longer than the VARCHAR(255) create_table gives indexed text.
+    static constexpr sluice::column_option columns[] = {
+        {.field = "name", .sql_type = "VARCHAR(500)"},
+        {.field = "tag", .sql_type = "VARCHAR(500)"},
+        {.field = "note", .sql_type = "VARCHAR(500)"},
+    };
     std::int64_t id = 0;
     std::string name;                  // few distinct values, LIKE metacharacters
     std::string tag;                   // long shared prefixes

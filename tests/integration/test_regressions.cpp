@@ -32,6 +32,8 @@ struct Coded {
 struct Texty {
     static constexpr std::string_view table_name = "texty";
     static constexpr std::array<std::string_view, 1> indexes{"s"};
+    // Long values behind a prefix index (the case of defect 5), not create_table's whole VARCHAR.
+    static constexpr sluice::column_option columns[] = {{.field = "s", .sql_type = "MEDIUMTEXT"}};
     std::int64_t id = 0;
     std::string s;
     std::int32_t v = 0;
