@@ -87,11 +87,12 @@ public:
     // A deadlock, serialization failure, lock wait timeout or busy database: the transaction can
     // be run again as a whole.
     virtual bool is_retryable(int code, std::string_view sql_state) const noexcept = 0;
-    // verify<T>(): the live table's columns, as rows (name, declared type, nullable 0/1), one
-    // value bound: the table name. normalize_type() makes a declared type comparable with
-    // type_name() (case, display widths).
+    // verify<T>(): the live table's columns, as rows (name, declared type, nullable 0/1, position
+    // in the primary key from 1, or 0), one value bound: the table name.
     virtual std::string_view describe_columns() const noexcept = 0;
-    virtual std::string normalize_type(std::string_view declared) const = 0;
+    // Why a live column of declared type `live_type` cannot hold the field, as "expected ...";
+    // empty when it can (every value of the column reads into the field, and back).
+    virtual std::string type_problem(const column_info& column, std::string_view live_type) const = 0;
     // The first generated key of a multi-row INSERT of `rows` rows, from the id the backend
     // reports after it (MariaDB: the first; SQLite: the last rowid).
     virtual std::int64_t first_generated_id(std::int64_t reported, std::size_t rows) const noexcept = 0;

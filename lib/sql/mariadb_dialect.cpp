@@ -5,10 +5,128 @@
 #include "sql/dialect.hpp"
 #include "types/ascii.hpp"
 
-#include <algorithm>  // std::min
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <initializer_list>
+#include <optional>
+#include <vector>
 
 namespace sluice::detail {
 namespace {
+
+// The values of an integer type, [min, max]: long double holds every bound up to 2^64 exactly.
+struct int_range {
+    long double min, max;
+};
+
+std::optional<int_range> mysql_integer_range(std::string_view head, bool is_unsigned, std::string_view args) {
+    auto range = [&](int bits) {
+        const long double full = std::ldexp(1.0L, bits);
+        return is_unsigned ? int_range{0, full - 1} : int_range{-full / 2, full / 2 - 1};
+    };
+    if (head == "tinyint") return range(8);
+    if (head == "smallint") return range(16);
+    if (head == "mediumint") return range(24);
+    if (head == "int" || head == "integer") return range(32);
+    if (head == "bigint") return range(64);
+    if (head == "year") return int_range{0, 2155};
+    if (head == "bit") {
+        const int n = args.empty() ? 1 : std::atoi(std::string(args).c_str());
+        return int_range{0, std::ldexp(1.0L, n) - 1};
+    }
+    return std::nullopt;
+}
+
+int_range field_range(column_kind kind) {
+    switch (kind) {
+    case column_kind::boolean: return {0, 1};
+    case column_kind::int8: return {-128, 127};
+    case column_kind::int16: return {-32768, 32767};
+    case column_kind::int32: return {-2147483648.0L, 2147483647.0L};
+    case column_kind::int64: return {-std::ldexp(1.0L, 63), std::ldexp(1.0L, 63) - 1};
+    case column_kind::uint8: return {0, 255};
+    case column_kind::uint16: return {0, 65535};
+    case column_kind::uint32: return {0, 4294967295.0L};
+    case column_kind::uint64: return {0, std::ldexp(1.0L, 64) - 1};
+    case column_kind::year: return {-32767, 32767};
+    default: return {0, -1};
+    }
+}
+
+// The labels of enum('a','b'): MariaDB reports them quoted, quotes doubled.
+std::vector<std::string> mysql_labels(std::string_view args) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] != '\'') continue;
+        std::string label;
+        for (++i; i < args.size(); ++i) {
+            if (args[i] == '\'' && i + 1 < args.size() && args[i + 1] == '\'') label += args[++i];
+            else if (args[i] == '\'') break;
+            else label += args[i];
+        }
+        out.push_back(std::move(label));
+    }
+    return out;
+}
+
+std::string mysql_type_problem(const column_info& c, std::string_view live) {
+    const std::string type = ascii_lowercase(live);
+    const std::string head(type_head(type));
+    std::string args;
+    if (const std::size_t open = type.find('('); open != std::string::npos && open == head.size())
+        args = type.substr(open + 1, type.find_last_of(')') - open - 1);
+    const bool is_unsigned = contains_word(type, "unsigned");
+    auto one_of = [&](std::initializer_list<std::string_view> heads) {
+        return std::find(heads.begin(), heads.end(), head) != heads.end();
+    };
+    switch (c.kind) {
+    case column_kind::boolean:
+        if ((head == "tinyint" || head == "bit") && (args.empty() || args == "1")) return {};
+        return "expected TINYINT(1) or BIT(1)";
+    case column_kind::int8: case column_kind::int16: case column_kind::int32: case column_kind::int64:
+    case column_kind::uint8: case column_kind::uint16: case column_kind::uint32: case column_kind::uint64:
+    case column_kind::year: {
+        if (c.kind == column_kind::year && head != "year") return "expected YEAR";
+        const auto live_range = mysql_integer_range(head, is_unsigned, args);
+        const int_range field = field_range(c.kind);
+        if (live_range && live_range->min >= field.min && live_range->max <= field.max) return {};
+        return "expected an integer type whose values all fit " + std::string(to_string(c.kind)) +
+               (live_range ? " (this one's do not)" : "");
+    }
+    case column_kind::float32:
+        if (head == "float") return {};
+        return "expected FLOAT";
+    case column_kind::float64:
+        if (one_of({"double", "float", "real"})) return {};
+        return "expected DOUBLE or FLOAT";
+    case column_kind::text: {
+        if (!c.labels.empty() && (head == "enum" || head == "set")) {
+            if ((head == "set") != c.label_set) return c.label_set ? "expected SET" : "expected ENUM";
+            std::string unknown;
+            for (const std::string& l : mysql_labels(args))
+                if (std::find(c.labels.begin(), c.labels.end(), l) == c.labels.end()) unknown += " '" + l + "'";
+            if (!unknown.empty()) return "expected labels the enum has (enum_labels lacks" + unknown + ")";
+            return {};
+        }
+        if (one_of({"char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set", "json", "uuid", "inet4", "inet6"}))
+            return {};
+        return "expected CHAR, VARCHAR, TEXT (any size), ENUM, SET or JSON";
+    }
+    case column_kind::blob:
+        if (one_of({"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "geometry", "point", "linestring",
+                    "polygon", "multipoint", "multilinestring", "multipolygon", "geometrycollection"}))
+            return {};
+        return "expected BINARY, VARBINARY, BLOB (any size) or a geometry type";
+    case column_kind::datetime:
+        if (head == "datetime" || head == "timestamp") return {};
+        return "expected DATETIME(n) or TIMESTAMP(n)";
+    case column_kind::date:
+        if (head == "date") return {};
+        return "expected DATE";
+    }
+    return "expected a type for " + std::string(to_string(c.kind));
+}
 
 class mysql_dialect_impl : public dialect {
 public:
@@ -122,20 +240,14 @@ public:
         return code == 1213 || code == 1205 || sql_state == "40001";
     }
     std::string_view describe_columns() const noexcept override {
-        return "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE = 'YES' FROM information_schema.COLUMNS "
-               "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
+        return "SELECT c.COLUMN_NAME, c.COLUMN_TYPE, c.IS_NULLABLE = 'YES', COALESCE(k.ORDINAL_POSITION, 0) "
+               "FROM information_schema.COLUMNS c LEFT JOIN information_schema.KEY_COLUMN_USAGE k "
+               "ON k.TABLE_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME AND k.COLUMN_NAME = c.COLUMN_NAME "
+               "AND k.CONSTRAINT_NAME = 'PRIMARY' "
+               "WHERE c.TABLE_SCHEMA = DATABASE() AND c.TABLE_NAME = ? ORDER BY c.ORDINAL_POSITION";
     }
-    std::string normalize_type(std::string_view declared) const override {
-        std::string type = ascii_lowercase(declared);
-        if (type.rfind("tinyint(1)", 0) == 0) return type;
-        // Display widths ("int(11)") carry no meaning and vary between versions.
-        for (const char* name : {"tinyint(", "smallint(", "mediumint(", "bigint(", "int("}) {
-            if (type.rfind(name, 0) != 0) continue;
-            const std::size_t open = type.find('('), close = type.find(')');
-            if (close != std::string::npos) type.erase(open, close - open + 1);
-            break;
-        }
-        return type;
+    std::string type_problem(const column_info& column, std::string_view live_type) const override {
+        return mysql_type_problem(column, live_type);
     }
     std::int64_t first_generated_id(std::int64_t reported, std::size_t) const noexcept override { return reported; }
     std::string without_trailing_nuls_equals(const std::string& quoted_column) const override {

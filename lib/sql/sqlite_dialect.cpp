@@ -109,9 +109,42 @@ public:
     // SQLITE_BUSY and its extended codes: a write lock that could not be had, a stale snapshot.
     bool is_retryable(int code, std::string_view) const noexcept override { return (code & 0xff) == 5; }
     std::string_view describe_columns() const noexcept override {
-        return R"(SELECT name, type, "notnull" = 0 AND pk = 0 FROM pragma_table_info(?))";
+        return R"(SELECT name, type, "notnull" = 0 AND pk = 0, pk FROM pragma_table_info(?))";
     }
-    std::string normalize_type(std::string_view declared) const override { return ascii_lowercase(declared); }
+    // SQLite keeps any value in any column; what matters is the affinity the declared type gives
+    // (its rules, in order: INT, CHAR/CLOB/TEXT, BLOB or nothing, REAL/FLOA/DOUB, else NUMERIC).
+    std::string type_problem(const column_info& c, std::string_view live) const override {
+        const std::string type = ascii_lowercase(live);
+        enum class affinity { integer, text, blob, real, numeric };
+        const affinity a = type.find("int") != std::string::npos ? affinity::integer
+                           : type.find("char") != std::string::npos || type.find("clob") != std::string::npos ||
+                                     type.find("text") != std::string::npos
+                               ? affinity::text
+                           : type.find("blob") != std::string::npos || type.empty() ? affinity::blob
+                           : type.find("real") != std::string::npos || type.find("floa") != std::string::npos ||
+                                     type.find("doub") != std::string::npos
+                               ? affinity::real
+                               : affinity::numeric;
+        switch (c.kind) {
+        case column_kind::text:
+            // NUMERIC or INTEGER affinity would turn a text like "12" into a number.
+            if (a == affinity::text || a == affinity::blob) return {};
+            return "expected a type of TEXT affinity (TEXT, VARCHAR, CHAR, CLOB)";
+        case column_kind::blob:
+            if (a == affinity::blob) return {};
+            return "expected BLOB (or no declared type)";
+        case column_kind::float32: case column_kind::float64:
+            if (a == affinity::real || a == affinity::numeric) return {};
+            return "expected a type of REAL or NUMERIC affinity (REAL, DOUBLE, FLOAT, NUMERIC)";
+        case column_kind::datetime: case column_kind::date:
+            // sluice's ISO text is no numeric literal: TEXT and NUMERIC affinity both keep it as text.
+            if (a == affinity::text || a == affinity::numeric || a == affinity::blob) return {};
+            return "expected DATETIME, DATE, TIMESTAMP or TEXT";
+        default:  // integers, bool, year
+            if (a == affinity::integer || a == affinity::numeric) return {};
+            return "expected a type of INTEGER or NUMERIC affinity (INTEGER, INT, BIGINT, BOOLEAN, NUMERIC)";
+        }
+    }
     std::int64_t first_generated_id(std::int64_t reported, std::size_t rows) const noexcept override {
         return reported - static_cast<std::int64_t>(rows) + 1;
     }

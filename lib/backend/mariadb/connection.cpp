@@ -255,6 +255,8 @@ private:
             result_column& c = p.columns[i];
             MYSQL_BIND& b = p.results[i];
             c.is_unsigned = (fields[i].flags & UNSIGNED_FLAG) != 0;
+            c.bits = fields[i].type == MYSQL_TYPE_BIT;
+            c.decimal = fields[i].type == MYSQL_TYPE_NEWDECIMAL || fields[i].type == MYSQL_TYPE_DECIMAL;
             switch (fields[i].type) {
             case MYSQL_TYPE_TINY: case MYSQL_TYPE_SHORT: case MYSQL_TYPE_INT24: case MYSQL_TYPE_LONG:
             case MYSQL_TYPE_LONGLONG: case MYSQL_TYPE_YEAR:

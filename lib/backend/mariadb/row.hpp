@@ -26,7 +26,16 @@ struct result_column {
     unsigned long length = 0;
     my_bool is_null = 0;
     my_bool error = 0;
+    bool bits = false;     // BIT(n): the bytes of a big-endian unsigned number
+    bool decimal = false;  // DECIMAL: its exact text
 };
+
+// A BIT(n) value as a number.
+inline std::uint64_t bits_value(const result_column& c) {
+    std::uint64_t v = 0;
+    for (unsigned long i = 0; i < c.length; ++i) v = (v << 8) | static_cast<unsigned char>(c.buffer[i]);
+    return v;
+}
 
 [[noreturn]] inline void mismatch(const result_column& c, std::string_view expected) {
     if (c.is_null) throw_null_into_non_optional();
@@ -48,12 +57,18 @@ public:
     bool is_null(int c) override { return col(c).is_null != 0; }
     std::int64_t get_int64(int c) override {
         const result_column& r = col(c);
+        if (r.bits && !r.is_null) {
+            const std::uint64_t v = bits_value(r);
+            if (v > static_cast<std::uint64_t>(INT64_MAX)) throw_out_of_range("a signed 64-bit integer", std::to_string(v));
+            return static_cast<std::int64_t>(v);
+        }
         if (r.kind != storage::integer || r.is_null) mismatch(r, "an integer");
         if (r.is_unsigned && r.integer < 0) throw_out_of_range("a signed 64-bit integer", std::to_string(static_cast<std::uint64_t>(r.integer)));
         return r.integer;
     }
     std::uint64_t get_uint64(int c) override {
         const result_column& r = col(c);
+        if (r.bits && !r.is_null) return bits_value(r);
         if (r.kind != storage::integer || r.is_null) mismatch(r, "an integer");
         if (!r.is_unsigned && r.integer < 0) throw_out_of_range("an unsigned integer", std::to_string(r.integer));
         return static_cast<std::uint64_t>(r.integer);
