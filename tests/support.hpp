@@ -75,4 +75,9 @@ inline sluice::datetime at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0
     return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s} + microseconds{us};
 }
 
+inline sluice::date day(int y, unsigned mo, unsigned d) {
+    using namespace std::chrono;
+    return sys_days{year{y} / month{mo} / std::chrono::day{d}};
+}
+
 }  // namespace support

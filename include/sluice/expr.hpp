@@ -53,6 +53,7 @@ template <class X, class V> consteval bool comparable() {
     else if constexpr (std::is_floating_point_v<X>) return std::is_arithmetic_v<U> && !std::is_same_v<U, bool>;
     else if constexpr (std::is_same_v<X, std::string>) return is_text_like<U>;
     else if constexpr (std::is_same_v<X, blob>) return std::is_same_v<U, blob> || std::is_same_v<U, std::span<const std::byte>>;
+    else if constexpr (std::is_same_v<X, sluice::decimal>) return std::is_same_v<U, X> || (std::is_integral_v<U> && !std::is_same_v<U, bool>);
     else return std::is_same_v<U, X>;  // datetime, date
 }
 

@@ -16,6 +16,7 @@
 #include <variant>
 #include <vector>
 
+#include <sluice/decimal.hpp>
 #include <sluice/detail/export.hpp>
 
 namespace sluice {
@@ -30,6 +31,7 @@ enum class column_kind : std::uint8_t {
     text, blob,
     datetime, date,
     year,
+    decimal,
 };
 
 // DATETIME(6) on MariaDB; fixed-width ISO-8601 text on SQLite, so it sorts as it compares.
@@ -65,11 +67,11 @@ struct null_t {
 // A value as bound to a statement, not owning text or bytes: it points into a model's
 // field or into a value that outlives the statement.
 using value_ref = std::variant<null_t, std::int64_t, std::uint64_t, double, std::string_view,
-                               std::span<const std::byte>, datetime, date>;
+                               std::span<const std::byte>, datetime, date, sluice::decimal>;
 
 // An owning value, kept by expressions and queries until they run.
 using value = std::variant<null_t, std::int64_t, std::uint64_t, double, std::string, blob,
-                           datetime, date>;
+                           datetime, date, sluice::decimal>;
 
 SLUICE_API value_ref as_ref(const value& v) noexcept;
 namespace detail {
@@ -95,6 +97,8 @@ public:
     virtual std::span<const std::byte> get_blob(int column) = 0;
     virtual datetime get_datetime(int column) = 0;
     virtual date get_date(int column) = 0;
+    // Exact: a DECIMAL's digits, an integer, or (SQLite) a REAL holding at most 15 digits.
+    virtual sluice::decimal get_decimal(int column) = 0;
 
 protected:
     ~row_reader() = default;
@@ -226,6 +230,13 @@ template <> struct field_traits<date> {
     static constexpr column_kind kind = column_kind::date;
     static value_ref to_ref(const date& v) noexcept { return v; }
     static void read(date& out, row_reader& row, int column) { out = row.get_date(column); }
+};
+
+template <> struct field_traits<sluice::decimal> {
+    static constexpr bool supported = true;
+    static constexpr column_kind kind = column_kind::decimal;
+    static value_ref to_ref(const sluice::decimal& v) noexcept { return v; }
+    static void read(sluice::decimal& out, row_reader& row, int column) { out = row.get_decimal(column); }
 };
 
 template <> struct field_traits<std::chrono::year> {

@@ -151,6 +151,7 @@ std::uint64_t run_update(const session_handle& s, const query_spec& q, const std
     require_unlimited(q, "update");
     refuse_resumed(q, "update");
     session_impl& impl = s.get(*q.table);
+    check_exact_sets(impl, *q.table, sets, "nothing was written");
     const rendered r = render_update(impl.sql_for(*q.table), q, sets);
     return run_checked(impl, *q.table, r, [](row_reader&) {}, &sets);
 }

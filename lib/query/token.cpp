@@ -96,7 +96,13 @@ void encode_value(std::string& out, const value_ref& v) {
                 out += 'b';
                 append_hex(out, x.data(), x.size());
             } else if constexpr (std::is_same_v<X, datetime>) out += 't' + std::to_string(x.time_since_epoch().count());
-            else out += 'd' + std::to_string(x.time_since_epoch().count());
+            else if constexpr (std::is_same_v<X, date>) out += 'd' + std::to_string(x.time_since_epoch().count());
+            else {
+                static_assert(std::is_same_v<X, sluice::decimal>);
+                out += 'm';  // its digits, hex like text: a token's own separators never occur
+                const std::string digits = x.to_string();
+                append_hex(out, digits.data(), digits.size());
+            }
         },
         v);
 }
@@ -131,6 +137,12 @@ bool decode_value(std::string_view in, value& out) {
     }
     case 't': { std::int64_t v; if (!parse_number(body, v)) return false; out = datetime{std::chrono::microseconds{v}}; return true; }
     case 'd': { std::int32_t v; if (!parse_number(body, v)) return false; out = date{std::chrono::days{v}}; return true; }
+    case 'm': {
+        sluice::decimal v;
+        if (!parse_hex(body, bytes) || !sluice::decimal::parse(bytes, v)) return false;
+        out = v;
+        return true;
+    }
     default: return false;
     }
 }

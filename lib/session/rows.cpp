@@ -27,6 +27,7 @@ value_ref read_ref(row_reader& r, int c, column_kind kind) {
     case column_kind::blob: return r.get_blob(c);
     case column_kind::datetime: return r.get_datetime(c);
     case column_kind::date: return r.get_date(c);
+    case column_kind::decimal: return r.get_decimal(c);
     default: return r.get_int64(c);
     }
 }
@@ -73,6 +74,7 @@ void write_back_key(const table_info& t, void* obj, std::uint64_t id) {
         std::span<const std::byte> get_blob(int) override { throw cell_mismatch{"generated key is an integer"}; }
         datetime get_datetime(int) override { throw cell_mismatch{"generated key is an integer"}; }
         date get_date(int) override { throw cell_mismatch{"generated key is an integer"}; }
+        sluice::decimal get_decimal(int) override { throw cell_mismatch{"generated key is an integer"}; }
     } row{id};
     const column_info& key = t.columns[t.primary_key.front()];
     try {

@@ -17,6 +17,23 @@
 
 namespace sluice::detail {
 
+// What a live column holds exactly (-1: no such limit): a DECIMAL's precision and scale, the
+// fractional-second digits of a DATETIME/TIMESTAMP.
+struct column_limit {
+    int precision = -1;
+    int scale = -1;
+    int fraction_digits = -1;
+};
+
+// Throws conversion_error naming the column (and the row, for several rows) when a bound value
+// would be rounded or truncated by the column it is written to; `undone` says what that leaves.
+void check_exact_writes(session_impl& s, const table_info& t, std::span<const value_ref> params,
+                        std::span<const std::size_t> param_columns, std::string_view undone);
+
+// The same for the assignments of query<T>::update and update_in_batches.
+void check_exact_sets(session_impl& s, const table_info& t, const std::vector<std::pair<std::size_t, value>>& sets,
+                      std::string_view undone);
+
 class session_impl {
 public:
     explicit session_impl(connection_target target);
@@ -27,7 +44,12 @@ public:
     // per table and session and kept for engine_lookup_ttl; a reconnect, or DDL or USE through
     // this session, forgets what was looked up.
     const dialect& sql_for(const table_info& t);
-    void forget_table_engines() noexcept { spider_tables_.clear(); }
+    void forget_table_engines() noexcept {
+        spider_tables_.clear();
+        column_limits_.clear();
+    }
+    // The live limits of t's columns, by model column (looked up once; forgotten with the engines).
+    const std::vector<column_limit>& column_limits(const table_info& t);
     static constexpr std::chrono::seconds engine_lookup_ttl{30};
     connection& conn() noexcept { return *conn_; }
     bool connected() const noexcept { return conn_ && !lost_; }
@@ -68,6 +90,7 @@ private:
         std::chrono::steady_clock::time_point at;
     };
     std::map<std::string, engine_lookup, std::less<>> spider_tables_;  // by table name
+    std::map<std::string, std::vector<column_limit>, std::less<>> column_limits_;
     // The thread running a statement on this session now (none between statements): a second
     // thread arriving meanwhile is an error, not a corrupted connection.
     std::atomic<std::thread::id> running_thread_{};

@@ -54,6 +54,9 @@ public:
     // What LIKE is applied to. MariaDB 10.11 builds a wrong index range from LIKE on a
     // utf8mb4_nopad_bin column ('a%' misses 'a\U0001F600'): there the column is wrapped so that
     // no range is derived from it (render_expr puts an exact prefix range in front instead).
+    // Whether a time with more fractional seconds than its column declares is cut silently
+    // (MariaDB); SQLite keeps the text as written.
+    virtual bool truncates_fractional_seconds() const noexcept { return false; }
     virtual std::string like_operand(const std::string& quoted_column) const { return quoted_column; }
     // " ESCAPE '\'" spelled so that the backend reads one backslash.
     virtual std::string_view like_escape_clause() const noexcept = 0;

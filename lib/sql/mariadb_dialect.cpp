@@ -74,8 +74,9 @@ std::string mysql_type_problem(const column_info& c, std::string_view live) {
     const std::string type = ascii_lowercase(live);
     const std::string head(type_head(type));
     std::string args;
-    if (const std::size_t open = type.find('('); open != std::string::npos && open == head.size())
-        args = type.substr(open + 1, type.find_last_of(')') - open - 1);
+    // Arguments as reported: labels keep their case.
+    if (const std::size_t open = live.find('('); open != std::string::npos && open == head.size())
+        args = std::string(live.substr(open + 1, live.find_last_of(')') - open - 1));
     const bool is_unsigned = contains_word(type, "unsigned");
     auto one_of = [&](std::initializer_list<std::string_view> heads) {
         return std::find(heads.begin(), heads.end(), head) != heads.end();
@@ -124,6 +125,9 @@ std::string mysql_type_problem(const column_info& c, std::string_view live) {
     case column_kind::date:
         if (head == "date") return {};
         return "expected DATE";
+    case column_kind::decimal:
+        if ((head == "decimal" || head == "numeric") && std::atoi(args.c_str()) <= sluice::decimal::max_digits) return {};
+        return "expected DECIMAL(p,s) with p <= 38";
     }
     return "expected a type for " + std::string(to_string(c.kind));
 }
@@ -159,6 +163,8 @@ public:
         case column_kind::datetime: return "datetime(6)";
         case column_kind::date: return "date";
         case column_kind::year: return "year";
+        // Exact to 12 integer and 6 fractional digits; declare sql_type "DECIMAL(p,s)" for money.
+        case column_kind::decimal: return "decimal(18,6)";
         }
         return "mediumblob";
     }
@@ -226,6 +232,7 @@ public:
     bool is_upsert_key_conflict(int code) const noexcept override { return code == 1365; }
     bool keyset_branches() const noexcept override { return false; }
     bool empty_result_may_be_interrupted() const noexcept override { return true; }
+    bool truncates_fractional_seconds() const noexcept override { return true; }
     std::string like_operand(const std::string& quoted_column) const override { return "CONCAT(" + quoted_column + ")"; }
     // MariaDB reads backslash escapes inside string literals: '\\' is one backslash.
     std::string_view like_escape_clause() const noexcept override { return " ESCAPE '\\\\'"; }

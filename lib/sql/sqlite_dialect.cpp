@@ -46,6 +46,7 @@ public:
         case column_kind::datetime: return "DATETIME";
         case column_kind::date: return "DATE";
         case column_kind::year: return "INTEGER";
+        case column_kind::decimal: return "DECIMAL(18,6)";  // NUMERIC affinity: INTEGER or REAL
         }
         return "BLOB";
     }
@@ -133,6 +134,9 @@ public:
         case column_kind::blob:
             if (a == affinity::blob) return {};
             return "expected BLOB (or no declared type)";
+        case column_kind::decimal:
+            if (a == affinity::numeric || a == affinity::real || a == affinity::integer) return {};
+            return "expected DECIMAL(p,s) or NUMERIC (NUMERIC affinity)";
         case column_kind::float32: case column_kind::float64:
             if (a == affinity::real || a == affinity::numeric) return {};
             return "expected a type of REAL or NUMERIC affinity (REAL, DOUBLE, FLOAT, NUMERIC)";

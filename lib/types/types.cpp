@@ -25,6 +25,7 @@ std::string_view to_string(column_kind kind) noexcept {
     case column_kind::datetime: return "datetime";
     case column_kind::date: return "date";
     case column_kind::year: return "year";
+    case column_kind::decimal: return "decimal";
     }
     return "unknown";
 }
@@ -104,9 +105,11 @@ std::string describe(const value_ref& v, std::size_t max_chars) {
             else if constexpr (std::is_same_v<X, datetime>) {
                 char text[detail::datetime_text_size + 1];
                 return detail::format_datetime(x, text) ? single_quoted(text) : "<datetime out of range>";
-            } else {
+            } else if constexpr (std::is_same_v<X, date>) {
                 char text[detail::date_text_size + 1];
                 return detail::format_date(x, text) ? single_quoted(text) : "<date out of range>";
+            } else {
+                return x.to_string();
             }
         },
         v);

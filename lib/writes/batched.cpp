@@ -50,6 +50,7 @@ std::uint64_t run_in_batches(const session_handle& s, const query_spec& q, std::
         if (t.columns.at(set.first).primary_key)
             throw error(context + "cannot set the primary key column " + std::string(t.columns[set.first].name) +
                         ": the walk is ordered by it");
+    check_exact_sets(impl, t, sets, "nothing was written");
 
     query_spec walk = q;
     walk.order.clear();

@@ -140,7 +140,10 @@ bool bulk_writer::fits(const void* row) {
         st.row.push_back(field_ref(st.table->columns[c], row, st.row_scratch[st.row.size()]));
         bytes += value_bytes(st.row.back());
     }
-    const connection& conn = session_access::impl(*st.owner).conn();
+    session_impl& impl = session_access::impl(*st.owner);
+    check_exact_writes(impl, *st.table, st.row, st.columns,
+                       "row " + std::to_string(st.written + st.chunk_rows) + " of the input; " + std::string(what_failure_undoes(st)));
+    const connection& conn = impl.conn();
     if (!row_fits_statement(conn, st.row.size(), bytes))
         throw_oversize_row(conn, *st.table, st.row, st.columns,
                            "row " + std::to_string(st.written + st.chunk_rows) + " of the input", what_failure_undoes(st));

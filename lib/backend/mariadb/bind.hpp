@@ -19,6 +19,7 @@ struct param_slot {
     } number{};
     MYSQL_TIME time{};
     unsigned long length = 0;
+    char decimal_text[sluice::decimal::max_chars];  // a DECIMAL is sent as its exact digits
 };
 
 inline void to_mysql_time(datetime t, MYSQL_TIME& out, std::size_t index) {

@@ -231,6 +231,13 @@ private:
                         to_mysql_time(v, slot.time, i);
                         b.buffer_type = MYSQL_TYPE_DATETIME;
                         b.buffer = &slot.time;
+                    } else if constexpr (std::is_same_v<V, sluice::decimal>) {
+                        const char* end = v.format_to(slot.decimal_text);
+                        slot.length = static_cast<unsigned long>(end - slot.decimal_text);
+                        b.buffer_type = MYSQL_TYPE_NEWDECIMAL;
+                        b.buffer = slot.decimal_text;
+                        b.buffer_length = slot.length;
+                        b.length = &slot.length;
                     } else {
                         to_mysql_time(datetime{v}, slot.time, i);
                         slot.time.time_type = MYSQL_TIMESTAMP_DATE;

@@ -49,6 +49,23 @@ inline std::uint64_t bits_value(const result_column& c) {
     throw cell_mismatch{"expected " + std::string(expected) + ", found " + found};
 }
 
+inline sluice::decimal decimal_of(const result_column& c) {
+    sluice::decimal d;
+    if (!sluice::decimal::parse(std::string_view(c.buffer.data(), c.length), d)) mismatch(c, "decimal digits");
+    return d;
+}
+
+// A DECIMAL read into an integer field: only a whole number is exact. Its bits as int64 (an
+// unsigned value above INT64_MAX wraps, and the unsigned reader casts it back).
+inline std::int64_t integral_decimal(const result_column& c, bool is_signed) {
+    const sluice::decimal exact = decimal_of(c);
+    if (!exact.fits(sluice::decimal::max_digits, 0)) mismatch(c, "a whole number");
+    const sluice::int128_t v = exact.with_scale(0).unscaled();
+    const bool fits = is_signed ? v >= INT64_MIN && v <= INT64_MAX : v >= 0 && v <= static_cast<sluice::int128_t>(UINT64_MAX);
+    if (!fits) throw_out_of_range(is_signed ? "a signed 64-bit integer" : "an unsigned integer", exact.to_string());
+    return static_cast<std::int64_t>(v);
+}
+
 class mysql_row final : public row_reader {
 public:
     std::vector<result_column>* cells = nullptr;
@@ -57,6 +74,7 @@ public:
     bool is_null(int c) override { return col(c).is_null != 0; }
     std::int64_t get_int64(int c) override {
         const result_column& r = col(c);
+        if (r.decimal && !r.is_null) return integral_decimal(r, true);
         if (r.bits && !r.is_null) {
             const std::uint64_t v = bits_value(r);
             if (v > static_cast<std::uint64_t>(INT64_MAX)) throw_out_of_range("a signed 64-bit integer", std::to_string(v));
@@ -69,6 +87,7 @@ public:
     std::uint64_t get_uint64(int c) override {
         const result_column& r = col(c);
         if (r.bits && !r.is_null) return bits_value(r);
+        if (r.decimal && !r.is_null) return static_cast<std::uint64_t>(integral_decimal(r, false));
         if (r.kind != storage::integer || r.is_null) mismatch(r, "an integer");
         if (!r.is_unsigned && r.integer < 0) throw_out_of_range("an unsigned integer", std::to_string(r.integer));
         return static_cast<std::uint64_t>(r.integer);
@@ -77,8 +96,17 @@ public:
         const result_column& r = col(c);
         if (r.is_null) mismatch(r, "a number");
         if (r.kind == storage::real) return r.real;
+        if (r.decimal) return decimal_of(r).to_double();  // the nearest double, on request
         if (r.kind == storage::integer) return r.is_unsigned ? static_cast<double>(static_cast<std::uint64_t>(r.integer)) : static_cast<double>(r.integer);
         mismatch(r, "a number");
+    }
+    sluice::decimal get_decimal(int c) override {
+        const result_column& r = col(c);
+        if (r.is_null) mismatch(r, "a decimal");
+        if (r.kind == storage::integer)
+            return r.is_unsigned ? sluice::decimal::from_unscaled(static_cast<std::uint64_t>(r.integer), 0) : sluice::decimal(r.integer);
+        if (r.kind != storage::text) mismatch(r, "a decimal (DECIMAL, an integer or decimal text)");
+        return decimal_of(r);
     }
     std::string_view get_text(int c) override {
         const result_column& r = col(c);

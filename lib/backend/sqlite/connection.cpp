@@ -1,6 +1,7 @@
 // SQLite through SOCI's sqlite3 backend (connection) and the sqlite3 C API (statements).
 // SOCI's header includes <sqlite3.h> inside namespace sqlite_api; include it first and use
 // the C API from there, so both agree on the types.
+#include <charconv>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -68,6 +69,7 @@ public:
         const auto n = static_cast<std::size_t>(sqlite3_column_count(s));
         cells_.assign(n, nullptr);
         fetched_row_.assign(n, 0);
+        declared_scales_.assign(n, unknown_scale);
     }
     void next_row() noexcept { ++row_; }
 
@@ -112,8 +114,48 @@ public:
         if (!d) wrong_storage(cell(c), "a date 'YYYY-MM-DD'");
         return *d;
     }
+    // SQLite keeps a DECIMAL as INTEGER or REAL (NUMERIC affinity): a REAL written by sluice has
+    // at most 15 significant digits, and its shortest round-trip text gives them back exactly.
+    sluice::decimal get_decimal(int c) override {
+        sqlite3_value* v = cell(c);
+        sluice::decimal d;
+        switch (sqlite3_value_type(v)) {
+        case SQLITE_INTEGER: d = sluice::decimal(static_cast<std::int64_t>(sqlite3_value_int64(v))); break;
+        case SQLITE_FLOAT: {
+            char text[512];  // the fixed form of any finite double fits
+            const auto [end, ec] = std::to_chars(text, text + sizeof text, sqlite3_value_double(v), std::chars_format::fixed);
+            if (ec != std::errc{} || !sluice::decimal::parse(std::string_view(text, static_cast<std::size_t>(end - text)), d))
+                wrong_storage(v, "a decimal of at most 38 digits");
+            break;
+        }
+        case SQLITE_TEXT:
+            if (!sluice::decimal::parse(get_text(c), d)) wrong_storage(v, "decimal digits");
+            break;
+        default: wrong_storage(v, "a decimal");
+        }
+        // Shown with the declared scale, as MariaDB shows it: 3 from DECIMAL(5,2) reads as 3.00.
+        const int scale = declared_scale(c);
+        if (scale > d.scale() && d.integer_digits() + scale <= sluice::decimal::max_digits) d = d.with_scale(scale);
+        return d;
+    }
 
 private:
+    static constexpr int unknown_scale = -2;
+    // The s of a result column declared DECIMAL(p,s) or NUMERIC(p,s); -1 for anything else.
+    int declared_scale(int c) {
+        int& scale = declared_scales_[static_cast<std::size_t>(c)];
+        if (scale != unknown_scale) return scale;
+        scale = -1;
+        const char* declared = sqlite3_column_decltype(s, c);
+        const std::string_view type = declared ? declared : "";
+        const std::size_t comma = type.find(','), close = type.find(')');
+        if (comma != std::string_view::npos && close != std::string_view::npos && comma < close) {
+            int value = 0;
+            const auto [end, ec] = std::from_chars(type.data() + comma + 1, type.data() + close, value);
+            if (ec == std::errc{} && end == type.data() + close && value >= 0 && value <= 38) scale = value;
+        }
+        return scale;
+    }
     sqlite3_value* cell(int c) {
         const auto i = static_cast<std::size_t>(c);
         if (fetched_row_[i] != row_) {
@@ -125,6 +167,7 @@ private:
 
     std::vector<sqlite3_value*> cells_;
     std::vector<std::uint64_t> fetched_row_;  // the row each cell was fetched for
+    std::vector<int> declared_scales_;
     std::uint64_t row_ = 1;
 };
 
@@ -269,6 +312,19 @@ private:
         return cache_.add(std::string(sql), std::move(entry))->handle.get();
     }
 
+    // A whole number as INTEGER; otherwise a REAL, which holds 15 significant digits exactly (any
+    // such decimal round-trips through a double): more would be rounded, so they are refused.
+    static int bind_decimal(sqlite3_stmt* s, int at, std::size_t index, const sluice::decimal& v) {
+        if (v.fits(sluice::decimal::max_digits, 0)) {
+            const sluice::int128_t whole = v.with_scale(0).unscaled();
+            if (whole >= INT64_MIN && whole <= INT64_MAX) return sqlite3_bind_int64(s, at, static_cast<sqlite3_int64>(whole));
+        }
+        if (v.digits() > 15)
+            throw bind_mismatch{index, "decimal " + v.to_string() + " has " + std::to_string(v.digits()) +
+                                           " digits; SQLite stores a fractional DECIMAL as a REAL, exact to 15 digits"};
+        return sqlite3_bind_double(s, at, v.to_double());
+    }
+
     void bind_all(sqlite3_stmt* s, std::span<const value_ref> params) {
         for (std::size_t i = 0; i < params.size(); ++i) {
             const int at = static_cast<int>(i) + 1;
@@ -295,10 +351,12 @@ private:
                         char text[datetime_text_size + 1];
                         if (!format_datetime(v, text)) throw bind_mismatch{i, "datetime outside years 0000-9999"};
                         return sqlite3_bind_text(s, at, text, datetime_text_size, SQLITE_TRANSIENT);
-                    } else {
+                    } else if constexpr (std::is_same_v<V, date>) {
                         char text[date_text_size + 1];
                         if (!format_date(v, text)) throw bind_mismatch{i, "date outside years 0000-9999"};
                         return sqlite3_bind_text(s, at, text, date_text_size, SQLITE_TRANSIENT);
+                    } else {
+                        return bind_decimal(s, at, i, v);
                     }
                 },
                 params[i]);

@@ -1,0 +1,94 @@
+// Writes the server would round or truncate without an error (a DECIMAL with more fractional
+// digits than its scale, a time with more fractional seconds than its column keeps) are refused
+// before they are sent; the live columns' limits are looked up once per table and session.
+#include <sluice/error.hpp>
+
+#include <charconv>
+
+#include "session/session_impl.hpp"
+#include "types/ascii.hpp"
+#include "types/datetime.hpp"
+
+namespace sluice::detail {
+namespace {
+
+bool limited(const column_info& c, const dialect& d) {
+    return c.kind == column_kind::decimal || (c.kind == column_kind::datetime && d.truncates_fractional_seconds());
+}
+
+column_limit parse_limit(std::string_view declared) {
+    column_limit out;
+    const std::string type = ascii_lowercase(declared);
+    const std::string_view head = type_head(type);
+    if (head == "decimal" || head == "numeric") {
+        // decimal(p,s), decimal(p) (scale 0) or decimal (10,0)
+        out.precision = 10;
+        out.scale = 0;
+        if (const std::size_t open = type.find('('); open != std::string::npos) {
+            const char* p = type.data() + open + 1;
+            const char* end = type.data() + type.size();
+            auto [next, ec] = std::from_chars(p, end, out.precision);
+            if (ec == std::errc{} && next < end && *next == ',') std::from_chars(next + 1, end, out.scale);
+        }
+    }
+    out.fraction_digits = fractional_digits(type);
+    return out;
+}
+
+}  // namespace
+
+const std::vector<column_limit>& session_impl::column_limits(const table_info& t) {
+    auto known = column_limits_.find(t.name);
+    if (known != column_limits_.end()) return known->second;
+    std::vector<column_limit> limits(t.columns.size());
+    const value_ref name{t.name};
+    guarded_run(sql().describe_columns(), std::span(&name, 1), [&](row_reader& row) {
+        const std::string live = ascii_lowercase(row.get_text(0));
+        for (std::size_t i = 0; i < t.columns.size(); ++i)
+            if (ascii_lowercase(t.columns[i].name) == live) limits[i] = parse_limit(row.get_text(1));
+    }, false);
+    return column_limits_.insert_or_assign(std::string(t.name), std::move(limits)).first->second;
+}
+
+void check_exact_writes(session_impl& s, const table_info& t, std::span<const value_ref> params,
+                        std::span<const std::size_t> param_columns, std::string_view undone) {
+    const dialect& d = s.sql();
+    bool any = false;
+    for (std::size_t c : param_columns) any = any || limited(t.columns[c], d);
+    if (!any) return;
+    const std::vector<column_limit>& limits = s.column_limits(t);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const std::size_t column = param_columns[i % param_columns.size()];
+        const column_limit& limit = limits[column];
+        const column_info& c = t.columns[column];
+        std::string problem;
+        if (const auto* v = std::get_if<sluice::decimal>(&params[i]); v && limit.precision > 0 && !v->fits(limit.precision, limit.scale)) {
+            problem = v->to_string() + " does not fit DECIMAL(" + std::to_string(limit.precision) + "," +
+                      std::to_string(limit.scale) + ") exactly (the server would round it or refuse it)";
+        } else if (const auto* tm = std::get_if<datetime>(&params[i]); tm && limited(c, d) && limit.fraction_digits >= 0) {
+            long long unit = 1;
+            for (int k = limit.fraction_digits; k < 6; ++k) unit *= 10;
+            if (tm->time_since_epoch().count() % unit != 0)
+                problem = describe(params[i]) + " has fractional seconds the column (" + std::to_string(limit.fraction_digits) +
+                          " fractional digits) would drop";
+        }
+        if (!problem.empty())
+            throw conversion_error("sluice: " + std::string(t.name) + "." + std::string(c.name) + " (" +
+                                   std::string(to_string(c.kind)) + ")" +
+                                   (params.size() > param_columns.size() ? ", row " + std::to_string(i / param_columns.size()) : "") +
+                                   ": " + problem + "; " + std::string(undone));
+    }
+}
+
+void check_exact_sets(session_impl& s, const table_info& t, const std::vector<std::pair<std::size_t, value>>& sets,
+                      std::string_view undone) {
+    std::vector<value_ref> refs;
+    std::vector<std::size_t> columns;
+    for (const auto& [column, v] : sets) {
+        refs.push_back(as_ref(v));
+        columns.push_back(column);
+    }
+    if (!columns.empty()) check_exact_writes(s, t, refs, columns, undone);
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,446 @@
+// Existing schemas as a DBA wrote them (hand-written DDL per backend): models mapped onto them with
+// column options, labels and conversions; verify(), exact round trips, decimals, string keys.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
+#include "../support.hpp"
+
+using sluice::col;
+
+enum class Rating { g, pg, pg13, r, nc17 };
+template <> inline constexpr auto sluice::enum_labels<Rating> =
+    std::array<std::string_view, 5>{"G", "PG", "PG-13", "R", "NC-17"};
+enum class Feature { trailers, commentaries, deleted_scenes, behind_the_scenes };
+template <> inline constexpr auto sluice::enum_labels<Feature> =
+    std::array<std::string_view, 4>{"Trailers", "Commentaries", "Deleted Scenes", "Behind the Scenes"};
+
+// A user type stored as an integer number of cents.
+struct Cents {
+    std::int64_t value = 0;
+    bool operator==(const Cents&) const = default;
+};
+template <> struct sluice::type_conversion<Cents> {
+    using base_type = std::int64_t;
+    static Cents from_base(const base_type& v) { return Cents{v}; }
+    static base_type to_base(const Cents& c) { return c.value; }
+};
+// A user type stored as text (its base value lives in the binder's scratch).
+struct Sku {
+    std::string code;
+    bool operator==(const Sku&) const = default;
+};
+template <> struct sluice::type_conversion<Sku> {
+    using base_type = std::string;
+    static Sku from_base(const base_type& v) { return Sku{v.substr(4)}; }
+    static base_type to_base(const Sku& s) { return "SKU-" + s.code; }
+};
+
+namespace {
+
+struct Film {
+    static constexpr std::string_view table_name = "film";
+    static constexpr std::array<std::string_view, 1> primary_key{"film_id"};
+    static constexpr std::array<std::string_view, 1> unique_indexes{"name"};
+    static constexpr sluice::column_option columns[] = {
+        {.field = "name", .column = "title", .sql_type = "VARCHAR(128)"},
+        {.field = "rating", .sql_type = "ENUM('G','PG','PG-13','R','NC-17')"},
+        {.field = "features", .column = "special_features"},
+        {.field = "klass", .column = "class"},
+        {.field = "last_update", .sql_type = "TIMESTAMP", .server_default = true},
+    };
+    std::uint16_t film_id = 0;
+    std::string name;
+    std::optional<std::string> description;
+    std::optional<std::chrono::year> release_year;
+    sluice::decimal rental_rate;
+    Rating rating = Rating::g;
+    std::set<Feature> features;
+    std::string klass;                 // a column named `class`, a reserved word
+    std::uint32_t length = 0;          // MEDIUMINT UNSIGNED
+    bool active = true;                // TINYINT(1) / BIT(1)
+    Cents replacement_cost;            // BIGINT, through type_conversion
+    std::optional<Sku> sku;            // VARCHAR, through type_conversion
+    std::optional<std::string> meta;   // JSON
+    sluice::datetime last_update{};
+};
+
+struct Department {
+    static constexpr std::string_view table_name = "departments";
+    static constexpr std::array<std::string_view, 1> primary_key{"dept_no"};
+    static constexpr std::array<std::string_view, 1> unique_indexes{"dept_name"};
+    std::string dept_no;
+    std::string dept_name;
+    bool operator==(const Department&) const = default;
+};
+
+struct DeptEmp {
+    static constexpr std::string_view table_name = "dept_emp";
+    static constexpr std::array<std::string_view, 2> primary_key{"emp_no", "dept_no"};
+    std::int32_t emp_no = 0;
+    std::string dept_no;
+    sluice::date from_date{};
+    sluice::date to_date{};
+    bool operator==(const DeptEmp&) const = default;
+};
+
+struct Payment {
+    static constexpr std::string_view table_name = "payment";
+    static constexpr std::array<std::string_view, 1> primary_key{"payment_id"};
+    std::int64_t payment_id = 0;
+    std::int32_t customer_id = 0;
+    sluice::decimal amount;
+};
+
+// Wrong models of the same tables: verify must name what is wrong.
+struct FilmWrong {
+    static constexpr std::string_view table_name = "film";
+    static constexpr std::array<std::string_view, 1> primary_key{"film_id"};
+    std::uint16_t film_id = 0;
+    std::string title;
+    std::int8_t length = 0;              // MEDIUMINT UNSIGNED does not fit
+    std::string description;             // the column is nullable
+    std::string director;                // no such column
+};
+struct DeptEmpWrongKey {
+    static constexpr std::string_view table_name = "dept_emp";
+    static constexpr std::array<std::string_view, 1> primary_key{"emp_no"};
+    std::int32_t emp_no = 0;
+    std::string dept_no;
+    sluice::date from_date{};
+    sluice::date to_date{};
+};
+
+void create_schema(sluice::session& db) {
+    for (const char* t : {"dept_emp", "departments", "film", "payment", "language"}) db.execute(std::string("DROP TABLE IF EXISTS ") + t);
+    if (support::is_sqlite()) {
+        db.execute("CREATE TABLE language (language_id INTEGER PRIMARY KEY, name CHAR(20) NOT NULL)");
+        db.execute(R"(CREATE TABLE film (
+            film_id INTEGER PRIMARY KEY,
+            title VARCHAR(128) NOT NULL,
+            description TEXT,
+            release_year YEAR,
+            language_id INTEGER REFERENCES language(language_id),
+            rental_rate DECIMAL(4,2) NOT NULL DEFAULT 4.99,
+            rating TEXT NOT NULL DEFAULT 'G' CHECK (rating IN ('G','PG','PG-13','R','NC-17')),
+            special_features TEXT NOT NULL DEFAULT '',
+            "class" VARCHAR(10) NOT NULL,
+            length MEDIUMINT NOT NULL,
+            active BOOLEAN NOT NULL DEFAULT 1,
+            replacement_cost BIGINT NOT NULL,
+            sku VARCHAR(20),
+            meta TEXT,
+            last_update TIMESTAMP NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')))");
+        db.execute("CREATE UNIQUE INDEX idx_title ON film (title)");
+        db.execute("CREATE TABLE departments (dept_no CHAR(4) NOT NULL PRIMARY KEY, dept_name VARCHAR(40) NOT NULL UNIQUE)");
+        db.execute("CREATE TABLE dept_emp (emp_no INT NOT NULL, dept_no CHAR(4) NOT NULL REFERENCES departments(dept_no), "
+                   "from_date DATE NOT NULL, to_date DATE NOT NULL, PRIMARY KEY (emp_no, dept_no))");
+        db.execute("CREATE TABLE payment (payment_id INTEGER PRIMARY KEY, customer_id INT NOT NULL, amount DECIMAL(5,2) NOT NULL)");
+    } else {
+        db.execute("CREATE TABLE language (language_id TINYINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+                   "name CHAR(20) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+        db.execute(R"(CREATE TABLE film (
+            film_id SMALLINT UNSIGNED NOT NULL AUTO_INCREMENT,
+            title VARCHAR(128) NOT NULL,
+            description TEXT DEFAULT NULL,
+            release_year YEAR DEFAULT NULL,
+            language_id TINYINT UNSIGNED DEFAULT NULL,
+            rental_rate DECIMAL(4,2) NOT NULL DEFAULT 4.99,
+            rating ENUM('G','PG','PG-13','R','NC-17') NOT NULL DEFAULT 'G',
+            special_features SET('Trailers','Commentaries','Deleted Scenes','Behind the Scenes') NOT NULL DEFAULT '',
+            `class` VARCHAR(10) NOT NULL,
+            length MEDIUMINT UNSIGNED NOT NULL,
+            active BIT(1) NOT NULL DEFAULT b'1',
+            replacement_cost BIGINT NOT NULL,
+            sku VARCHAR(20) DEFAULT NULL,
+            meta JSON DEFAULT NULL,
+            last_update TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+            PRIMARY KEY (film_id),
+            UNIQUE KEY idx_title (title),
+            KEY idx_fk_language_id (language_id),
+            CONSTRAINT fk_film_language FOREIGN KEY (language_id) REFERENCES language (language_id)
+        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci)");
+        db.execute("CREATE TABLE departments (dept_no CHAR(4) NOT NULL, dept_name VARCHAR(40) NOT NULL, "
+                   "PRIMARY KEY (dept_no), UNIQUE KEY (dept_name)) ENGINE=InnoDB DEFAULT CHARSET=latin1");
+        db.execute("CREATE TABLE dept_emp (emp_no INT NOT NULL, dept_no CHAR(4) NOT NULL, from_date DATE NOT NULL, "
+                   "to_date DATE NOT NULL, PRIMARY KEY (emp_no, dept_no), KEY (dept_no), "
+                   "FOREIGN KEY (dept_no) REFERENCES departments (dept_no) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=latin1");
+        db.execute("CREATE TABLE payment (payment_id SMALLINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+                   "customer_id SMALLINT UNSIGNED NOT NULL, amount DECIMAL(5,2) NOT NULL) ENGINE=InnoDB");
+    }
+}
+
+Film random_film(std::mt19937_64& rng, int i) {
+    auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
+    Film f;
+    f.name = "FILM " + std::to_string(i) + (pick(2) ? " ALPHA" : " beta");
+    if (pick(3)) f.description = "A story of " + std::to_string(pick(1000));
+    if (pick(4)) f.release_year = std::chrono::year{1901 + pick(254)};
+    f.rental_rate = sluice::decimal::from_unscaled(pick(10000) - (pick(5) == 0 ? 9999 : 0), 2);
+    f.rating = static_cast<Rating>(pick(5));
+    for (int k = 0; k < 4; ++k)
+        if (pick(2)) f.features.insert(static_cast<Feature>(k));
+    f.klass = pick(2) ? "drama" : "order";
+    f.length = static_cast<std::uint32_t>(pick(16777215));
+    f.active = pick(2) == 1;
+    f.replacement_cost = Cents{static_cast<std::int64_t>(rng() >> 1) * (pick(2) ? 1 : -1)};
+    if (pick(2)) f.sku = Sku{"X" + std::to_string(pick(100000))};
+    if (pick(3)) f.meta = R"({"k": )" + std::to_string(pick(100)) + "}";
+    return f;
+}
+
+void check_same_except_server_filled(const Film& a, const Film& b) {
+    CHECK(a.film_id == b.film_id);
+    CHECK(a.name == b.name);
+    CHECK(a.description == b.description);
+    CHECK(a.release_year == b.release_year);
+    CHECK(a.rental_rate == b.rental_rate);
+    CHECK(a.rental_rate.to_string() == b.rental_rate.to_string());  // DECIMAL(4,2) keeps two digits
+    CHECK(a.rating == b.rating);
+    CHECK(a.features == b.features);
+    CHECK(a.klass == b.klass);
+    CHECK(a.length == b.length);
+    CHECK(a.active == b.active);
+    CHECK(a.replacement_cost == b.replacement_cost);
+    CHECK(a.sku == b.sku);
+    if (a.meta && b.meta) CHECK(a.meta->find(R"("k")") != std::string::npos);
+    CHECK(a.meta.has_value() == b.meta.has_value());
+}
+
+}  // namespace
+
+TEST_CASE("existing schema: models with column options verify against hand-written tables") {
+    auto db = support::connect();
+    create_schema(db);
+    db.verify<Film>();
+    db.verify<Department>();
+    db.verify<DeptEmp>();
+    db.verify<Payment>();
+    try {
+        db.verify<FilmWrong>();
+        FAIL("verify accepted a wrong model");
+    } catch (const sluice::schema_error& e) {
+        const std::string m = e.what();
+        INFO(m);
+        // SQLite columns have affinities, not ranges: the width is only checked on MariaDB.
+        if (!support::is_sqlite()) CHECK(m.find("column length: expected an integer type whose values all fit int8") != std::string::npos);
+        CHECK(m.find("column description: expected NOT NULL") != std::string::npos);
+        CHECK(m.find("column director: missing") != std::string::npos);
+        CHECK(m.find("column title") == std::string::npos);
+    }
+    CHECK_THROWS_WITH_AS(db.verify<DeptEmpWrongKey>(),
+                         doctest::Contains("primary key: the model's is (emp_no), the table's is (emp_no, dept_no)"),
+                         sluice::schema_error);
+}
+
+TEST_CASE("existing schema: every type round-trips exactly; server-filled columns are the server's") {
+    auto db = support::connect();
+    create_schema(db);
+    std::mt19937_64 rng(1313);
+    std::vector<Film> films;
+    for (int i = 0; i < 60; ++i) {
+        Film f = random_film(rng, i);
+        db.insert(f);
+        REQUIRE(f.film_id > 0);
+        films.push_back(f);
+    }
+    for (const Film& f : films) {
+        const auto got = db.get<Film>(f.film_id);
+        REQUIRE(got);
+        check_same_except_server_filled(*got, f);
+        CHECK(got->last_update.time_since_epoch().count() > 0);  // the server's DEFAULT filled it
+    }
+    // Columns read by name, through the rename and the reserved word.
+    CHECK(db.scalar("SELECT COUNT(*) FROM film WHERE title = ?", films[3].name) == "1");
+    CHECK(db.query<Film>().where(col(&Film::klass) == "order").count() ==
+          static_cast<std::uint64_t>(std::count_if(films.begin(), films.end(), [](const Film& f) { return f.klass == "order"; })));
+    // Filters on converted and labelled fields compare their stored form.
+    CHECK(db.query<Film>().where(col(&Film::rating) == Rating::pg13).count() ==
+          static_cast<std::uint64_t>(std::count_if(films.begin(), films.end(), [](const Film& f) { return f.rating == Rating::pg13; })));
+    CHECK(db.query<Film>().where(col(&Film::replacement_cost) == films[5].replacement_cost).count() == 1);
+    const auto with_sku = std::find_if(films.begin(), films.end(), [](const Film& f) { return f.sku.has_value(); });
+    REQUIRE(with_sku != films.end());
+    CHECK(db.query<Film>().where(col(&Film::sku) == *with_sku->sku).count() == 1);
+    // Keyset order by a decimal and by a converted field, paged: the C++ order.
+    for (std::size_t page : {1u, 7u, 59u, 60u, 61u}) {
+        std::vector<sluice::decimal> got;
+        for (const Film& f : db.query<Film>().order_by(&Film::rental_rate).yield_per(page)) got.push_back(f.rental_rate);
+        std::vector<sluice::decimal> expected;
+        for (const Film& f : films) expected.push_back(f.rental_rate);
+        std::sort(expected.begin(), expected.end());
+        CHECK(got == expected);
+        std::vector<std::int64_t> costs, expected_costs;
+        for (const Film& f : db.query<Film>().order_by(sluice::desc(&Film::replacement_cost)).yield_per(page))
+            costs.push_back(f.replacement_cost.value);
+        for (const Film& f : films) expected_costs.push_back(f.replacement_cost.value);
+        std::sort(expected_costs.rbegin(), expected_costs.rend());
+        CHECK(costs == expected_costs);
+    }
+}
+
+TEST_CASE("existing schema: update(obj, fields...) writes only those; update(obj) leaves server-filled columns") {
+    auto db = support::connect();
+    create_schema(db);
+    std::mt19937_64 rng(7);
+    Film f = random_film(rng, 1);
+    db.insert(f);
+    const std::string before = *db.scalar("SELECT last_update FROM film WHERE film_id = ?", f.film_id);
+    // Someone else changes the description; a partial update must not overwrite it.
+    db.execute("UPDATE film SET description = 'theirs' WHERE film_id = ?", f.film_id);
+    f.rental_rate = sluice::decimal{"0.99"};
+    f.rating = Rating::nc17;
+    f.description = "mine";
+    db.update(f, &Film::rental_rate, &Film::rating);
+    auto got = db.get<Film>(f.film_id);
+    REQUIRE(got);
+    CHECK(got->rental_rate == sluice::decimal{"0.99"});
+    CHECK(got->rating == Rating::nc17);
+    CHECK(got->description == "theirs");
+    CHECK_THROWS_WITH_AS(db.update(f, &Film::film_id), doctest::Contains("cannot set the primary key column film_id"), sluice::error);
+    // A server-filled column is never written by update(obj), so ON UPDATE fires (MariaDB) and a
+    // value set in C++ is not sent.
+    if (!support::is_sqlite()) db.execute("UPDATE film SET last_update = '2001-01-01 00:00:00' WHERE film_id = ?", f.film_id);
+    f.last_update = support::at(1999, 1, 1);
+    db.update(f);
+    got = db.get<Film>(f.film_id);
+    REQUIRE(got);
+    CHECK(got->description == "mine");
+    CHECK(got->last_update != support::at(1999, 1, 1));
+    if (!support::is_sqlite()) CHECK(got->last_update != support::at(2001, 1, 1));
+    else CHECK(*db.scalar("SELECT last_update FROM film WHERE film_id = ?", f.film_id) == before);
+    // Named explicitly, it is written.
+    f.last_update = support::at(2020, 2, 2, 3, 4, 5);
+    db.update(f, &Film::last_update);
+    CHECK(db.get<Film>(f.film_id)->last_update == support::at(2020, 2, 2, 3, 4, 5));
+}
+
+TEST_CASE("existing schema: a value the column would round or cut is refused, naming the column; nothing is written") {
+    auto db = support::connect();
+    create_schema(db);
+    std::mt19937_64 rng(11);
+    Film f = random_film(rng, 2);
+    f.rental_rate = sluice::decimal{"2.999"};
+    CHECK_THROWS_WITH_AS(db.insert(f), doctest::Contains("film.rental_rate (decimal): 2.999 does not fit DECIMAL(4,2)"),
+                         sluice::conversion_error);
+    f.rental_rate = sluice::decimal{"100.00"};  // three integer digits in DECIMAL(4,2)
+    CHECK_THROWS_WITH_AS(db.insert(f), doctest::Contains("does not fit DECIMAL(4,2)"), sluice::conversion_error);
+    CHECK(db.scalar("SELECT COUNT(*) FROM film") == "0");
+    f.rental_rate = sluice::decimal{"2.990"};  // a trailing zero is exact
+    db.insert(f);
+    CHECK(db.get<Film>(f.film_id)->rental_rate.to_string() == "2.99");
+    std::vector<Film> many;
+    for (int i = 0; i < 5; ++i) many.push_back(random_film(rng, 100 + i));
+    many[3].rental_rate = sluice::decimal{"1.005"};
+    CHECK_THROWS_WITH_AS(db.insert_many(many), doctest::Contains("row 3"), sluice::conversion_error);
+    CHECK(db.scalar("SELECT COUNT(*) FROM film") == "1");
+    CHECK_THROWS_WITH_AS(db.query<Film>().update(sluice::set(&Film::rental_rate, sluice::decimal{"0.001"})),
+                         doctest::Contains("film.rental_rate"), sluice::conversion_error);
+    CHECK(db.get<Film>(f.film_id)->rental_rate.to_string() == "2.99");
+    if (!support::is_sqlite()) {
+        // TIMESTAMP keeps whole seconds: microseconds would be cut.
+        f.last_update = support::at(2020, 1, 1, 0, 0, 0, 123456);
+        CHECK_THROWS_WITH_AS(db.update(f, &Film::last_update), doctest::Contains("film.last_update (datetime)"),
+                             sluice::conversion_error);
+    }
+    // An enum value without a label, and a label the enum lacks.
+    f.rating = static_cast<Rating>(9);
+    CHECK_THROWS_WITH_AS(db.update(f), doctest::Contains("film.rating (text): enum value 9 has no label"), sluice::conversion_error);
+    if (!support::is_sqlite()) {
+        db.execute("UPDATE film SET special_features = ''");
+        db.execute("ALTER TABLE film MODIFY special_features SET('Trailers','Bloopers') NOT NULL");
+    }
+    db.execute("UPDATE film SET special_features = 'Trailers,Bloopers'");
+    CHECK_THROWS_WITH_AS(db.get<Film>(f.film_id), doctest::Contains("unknown label 'Bloopers'"), sluice::conversion_error);
+    if (!support::is_sqlite())
+        CHECK_THROWS_WITH_AS(db.verify<Film>(), doctest::Contains("enum_labels lacks 'Bloopers'"), sluice::schema_error);
+}
+
+TEST_CASE("existing schema: string and composite string keys page, resume, partition and mutate in batches") {
+    auto db = support::connect();
+    create_schema(db);
+    std::vector<Department> depts;
+    for (int d = 1; d <= 9; ++d) depts.push_back({"d00" + std::to_string(d), "Department " + std::to_string(d)});
+    db.insert_many(depts);
+    std::mt19937_64 rng(99);
+    std::vector<DeptEmp> rows;
+    for (int e = 10001; e <= 10400; ++e)
+        for (int d = 1; d <= 9; ++d)
+            if (rng() % 3 == 0) rows.push_back({e, "d00" + std::to_string(d), support::day(2000, 1, 1 + d), support::day(9999, 1, 1)});
+    db.insert_many(rows);
+    std::sort(rows.begin(), rows.end(), [](const DeptEmp& a, const DeptEmp& b) { return std::tie(a.emp_no, a.dept_no) < std::tie(b.emp_no, b.dept_no); });
+    for (std::size_t page : {1u, 2u, 7u, 100u}) {
+        std::vector<DeptEmp> got;
+        for (const DeptEmp& r : db.query<DeptEmp>().yield_per(page)) got.push_back(r);
+        CHECK(got == rows);
+    }
+    // Resume mid-scan by token, on the string part of the key.
+    {
+        auto range = db.query<DeptEmp>().yield_per(13);
+        std::vector<DeptEmp> got;
+        std::string token;
+        for (const DeptEmp& r : range) {
+            got.push_back(r);
+            if (got.size() == 50) { token = range.token(); break; }
+        }
+        for (const DeptEmp& r : db.query<DeptEmp>().resume(token).yield_per(13)) got.push_back(r);
+        CHECK(got == rows);
+    }
+    // Order by the string column alone: ties broken by the key.
+    std::vector<DeptEmp> by_dept = rows;
+    std::stable_sort(by_dept.begin(), by_dept.end(), [](const DeptEmp& a, const DeptEmp& b) { return a.dept_no < b.dept_no; });
+    std::vector<DeptEmp> got;
+    for (const DeptEmp& r : db.query<DeptEmp>().order_by(&DeptEmp::dept_no).yield_per(17)) got.push_back(r);
+    CHECK(got == by_dept);
+    // Partitions cover every row once.
+    std::multiset<std::pair<std::int32_t, std::string>> seen;
+    for (const auto& part : db.query<DeptEmp>().partitions(3))
+        for (const DeptEmp& r : part.yield_per(29)) seen.insert({r.emp_no, r.dept_no});
+    CHECK(seen.size() == rows.size());
+    CHECK(std::set<std::pair<std::int32_t, std::string>>(seen.begin(), seen.end()).size() == rows.size());
+    // A batched mutation over the composite key.
+    const auto d3 = static_cast<std::uint64_t>(std::count_if(rows.begin(), rows.end(), [](const DeptEmp& r) { return r.dept_no == "d003"; }));
+    CHECK(db.query<DeptEmp>().where(col(&DeptEmp::dept_no) == "d003").update_in_batches(11, sluice::set(&DeptEmp::to_date, support::day(2001, 1, 1))) == d3);
+    CHECK(db.query<DeptEmp>().where(col(&DeptEmp::to_date) == support::day(2001, 1, 1)).count() == d3);
+    // get() by a string key, and by a composite key.
+    CHECK(db.get<Department>(std::string("d004"))->dept_name == "Department 4");
+    CHECK(db.get<DeptEmp>(rows[5].emp_no, rows[5].dept_no) == rows[5]);
+}
+
+TEST_CASE("existing schema: decimal sums equal the server's, filters and order are numeric") {
+    auto db = support::connect();
+    create_schema(db);
+    std::mt19937_64 rng(2024);
+    std::vector<Payment> payments;
+    for (int i = 0; i < 16000; ++i)
+        payments.push_back({0, static_cast<std::int32_t>(rng() % 599), sluice::decimal::from_unscaled(static_cast<std::int64_t>(rng() % 1200), 2)});
+    payments[0].amount = sluice::decimal{"999.99"};
+    payments[1].amount = sluice::decimal{"-999.99"};
+    db.insert_many(payments);
+    sluice::decimal total;
+    std::uint64_t streamed = 0;
+    for (const Payment& p : db.query<Payment>().yield_per(1000)) {
+        total += p.amount;
+        ++streamed;
+    }
+    CHECK(streamed == payments.size());
+    sluice::decimal expected;
+    for (const Payment& p : payments) expected += p.amount;
+    CHECK(total == expected);
+    // The server's own sum: exact DECIMAL arithmetic on MariaDB; SQLite sums REALs, so it is asked
+    // for whole cents.
+    if (support::is_sqlite())
+        CHECK(sluice::decimal(*db.scalar("SELECT SUM(CAST(ROUND(amount * 100) AS INTEGER)) FROM payment")) == total * 100);
+    else
+        CHECK(sluice::decimal(*db.scalar("SELECT SUM(amount) FROM payment")) == total);
+    const sluice::decimal limit{"5.50"};
+    CHECK(db.query<Payment>().where(col(&Payment::amount) > limit).count() ==
+          static_cast<std::uint64_t>(std::count_if(payments.begin(), payments.end(), [&](const Payment& p) { return p.amount > limit; })));
+    CHECK(db.query<Payment>().where(col(&Payment::amount) >= 11).count() ==
+          static_cast<std::uint64_t>(std::count_if(payments.begin(), payments.end(), [&](const Payment& p) { return p.amount >= sluice::decimal(11); })));
+    const auto first = db.query<Payment>().order_by(sluice::desc(&Payment::amount)).first();
+    REQUIRE(first);
+    CHECK(first->amount.to_string() == "999.99");
+}
