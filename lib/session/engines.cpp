@@ -1,5 +1,5 @@
-// The one place that holds Spider state: which tables of this session are SPIDER tables, and
-// so which dialect renders statements on them.
+// The one place that holds per-table dialect state: which tables of this session are SPIDER tables
+// or compare text in a non-binary collation, and so which dialect renders statements on them.
 #include "session/session_impl.hpp"
 #include "types/ascii.hpp"
 
@@ -11,6 +11,7 @@ const dialect& session_impl::sql_for(const table_info& t) {
     auto known = spider_tables_.find(t.name);
     if (known == spider_tables_.end() || now - known->second.at > engine_lookup_ttl) {
         std::optional<bool> spider;  // empty: no such table (yet); asked again next time
+        bool collated = false;
         const value_ref name{t.name};
         // Callers that retry reads call this inside their retry loop, so a lost connection here
         // is retried with them (and a failure carries their resume token).
@@ -18,11 +19,13 @@ const dialect& session_impl::sql_for(const table_info& t) {
         guarded_run(sql().table_engine_query(),
                     std::span(&name, 1), [&](row_reader& row) {
                         spider = !row.is_null(0) && ascii_lowercase(row.get_text(0)) == "spider";
+                        collated = row.get_int64(1) > 0;
                     }, false);
         if (!spider) return mysql_dialect();
-        known = spider_tables_.insert_or_assign(std::string(t.name), engine_lookup{*spider, now}).first;
+        known = spider_tables_.insert_or_assign(std::string(t.name), engine_lookup{*spider, collated, now}).first;
     }
-    return known->second.spider ? spider_dialect() : mysql_dialect();
+    if (known->second.spider) return spider_dialect();
+    return known->second.collated ? mysql_collated_dialect() : mysql_dialect();
 }
 
 

@@ -87,6 +87,7 @@ private:
     std::uint64_t guarded_run(std::string_view sql, std::span<const value_ref> params, row_callback on_row, bool hooked = true);
     struct engine_lookup {
         bool spider;
+        bool collated;  // text columns in a non-binary collation (mysql_collated_dialect)
         std::chrono::steady_clock::time_point at;
     };
     std::map<std::string, engine_lookup, std::less<>> spider_tables_;  // by table name

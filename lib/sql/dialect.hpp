@@ -58,6 +58,10 @@ public:
     // (MariaDB); SQLite keeps the text as written.
     virtual bool truncates_fractional_seconds() const noexcept { return false; }
     virtual std::string like_operand(const std::string& quoted_column) const { return quoted_column; }
+    // Whether like() leads with the exact range of its literal prefix ([prefix, prefix + 1) in
+    // byte order). Only where text compares byte-wise: in a case- or accent-insensitive collation
+    // the bytes' order is not the collation's, and the server derives its own range instead.
+    virtual bool like_prefix_range() const noexcept { return true; }
     // " ESCAPE '\'" spelled so that the backend reads one backslash.
     virtual std::string_view like_escape_clause() const noexcept = 0;
 
@@ -115,6 +119,9 @@ const dialect& dialect_of(backend b) noexcept;
 // keyset pages branch by branch and key bounds as row constructors, so that every read the
 // front end sends to a backend is a single index range; DELETE in the multi-table form.
 const dialect& spider_dialect() noexcept;
+// MariaDB statements on a table with text columns in a non-binary collation (an existing schema's
+// utf8mb4_general_ci, latin1_swedish_ci): like() is the server's own LIKE, in that collation.
+const dialect& mysql_collated_dialect() noexcept;
 
 // Quotes with `quote_char`, after validating the identifier.
 std::string quote_identifier(std::string_view identifier, char quote_char);

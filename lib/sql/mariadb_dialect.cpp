@@ -262,14 +262,25 @@ public:
     }
     // ER_CHECK_NOT_IMPLEMENTED: "The storage engine for the table doesn't support SAVEPOINT".
     bool savepoint_refused(int code) const noexcept override { return code == 1178; }
+    // The engine, and how many text columns compare in a non-binary collation.
     std::string_view table_engine_query() const noexcept override {
-        return "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+        return "SELECT t.ENGINE, (SELECT COUNT(*) FROM information_schema.COLUMNS c WHERE c.TABLE_SCHEMA = t.TABLE_SCHEMA "
+               "AND c.TABLE_NAME = t.TABLE_NAME AND c.COLLATION_NAME IS NOT NULL AND c.COLLATION_NAME NOT LIKE '%\\_bin') "
+               "FROM information_schema.TABLES t WHERE t.TABLE_SCHEMA = DATABASE() AND t.TABLE_NAME = ?";
     }
     // One multi-row INSERT's ids are consecutive under innodb_autoinc_lock_mode 0 or 1, spaced by
     // auto_increment_increment (replication setups, Galera).
     std::string_view generated_id_spacing_query() const noexcept override {
         return "SELECT @@innodb_autoinc_lock_mode IN (0, 1), @@auto_increment_increment";
     }
+};
+
+class mysql_collated_dialect_impl final : public mysql_dialect_impl {
+public:
+    bool like_prefix_range() const noexcept override { return false; }
+    // The CONCAT() wrapper works around a range bug of utf8mb4_nopad_bin only; here the server's
+    // LIKE derives its range in the column's own collation.
+    std::string like_operand(const std::string& quoted_column) const override { return quoted_column; }
 };
 
 class spider_dialect_impl final : public mysql_dialect_impl {
@@ -293,6 +304,11 @@ public:
 
 const dialect& mysql_dialect() noexcept {
     static const mysql_dialect_impl instance;
+    return instance;
+}
+
+const dialect& mysql_collated_dialect() noexcept {
+    static const mysql_collated_dialect_impl instance;
     return instance;
 }
 

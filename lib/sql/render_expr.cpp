@@ -98,7 +98,8 @@ void render_expr(const dialect& d, const table_info& t, const expr_node& n, rend
         // The literal prefix as an exact range leads, so an index serves the LIKE; the LIKE
         // itself is the dialect's exact form (see dialect::like_operand).
         const std::string name = column_name(n.column);
-        if (n.values.size() > 1) {
+        const bool ranged = n.values.size() > 1 && d.like_prefix_range();
+        if (ranged) {
             out.sql += "(" + name + " >= ? AND ";
             out.params.push_back(as_ref(n.values[1]));
             if (n.values.size() > 2) {
@@ -109,7 +110,7 @@ void render_expr(const dialect& d, const table_info& t, const expr_node& n, rend
         out.sql += d.like_operand(name) + " LIKE ?";
         out.sql += d.like_escape_clause();
         out.params.push_back(as_ref(n.values.at(0)));
-        if (n.values.size() > 1) out.sql += ')';
+        if (ranged) out.sql += ')';
         return;
     }
     case expr_op::in:
