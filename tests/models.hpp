@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -79,4 +80,38 @@ struct OrgMembership {
     bool operator==(const OrgMembership&) const = default;
 };
 
+enum class ProductStatus { draft, live, retired };
+enum class ProductTag { sale, new_in, gift };
+
+// An existing-schema style model: string key, column options, labels, decimal, year, unique and
+// composite text indexes, a reserved-word column and a server-filled time.
+struct Product {
+    static constexpr std::string_view table_name = "products";
+    static constexpr std::array<std::string_view, 1> primary_key{"sku"};
+    static constexpr std::array<std::string_view, 1> indexes{"category,name"};
+    static constexpr std::array<std::string_view, 1> unique_indexes{"name"};
+    static constexpr sluice::column_option columns[] = {
+        {.field = "name", .column = "title", .sql_type = "VARCHAR(128)"},
+        {.field = "price", .sql_type = "DECIMAL(10,2)"},
+        {.field = "seq", .column = "order"},
+        {.field = "updated_at", .sql_type = "TIMESTAMP(3)", .server_default = true},
+    };
+    std::string sku;
+    std::string name;
+    std::string category;
+    sluice::decimal price;
+    ProductStatus status = ProductStatus::draft;
+    std::set<ProductTag> tags;
+    std::optional<std::chrono::year> launched;
+    std::int32_t seq = 0;
+    std::optional<std::string> notes;
+    sluice::datetime updated_at{};
+    bool operator==(const Product&) const = default;
+};
+
 }  // namespace models
+
+template <> inline constexpr auto sluice::enum_labels<models::ProductStatus> =
+    std::array<std::string_view, 3>{"draft", "live", "retired"};
+template <> inline constexpr auto sluice::enum_labels<models::ProductTag> =
+    std::array<std::string_view, 3>{"sale", "new-in", "gift"};

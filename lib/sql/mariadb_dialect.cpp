@@ -170,8 +170,9 @@ public:
     }
 
     std::string column_definition(const table_info& table, const column_info& column) const override {
-        // A given sql_type is kept as written (labels keep their case); defaults are upper-cased.
-        std::string def = column.sql_type.empty() ? ascii_uppercase(type_name(table, column)) : type_name(table, column);
+        // A given sql_type is kept as written, labels keep their case; defaults are upper-cased.
+        const bool as_written = !column.sql_type.empty() || !column.labels.empty();
+        std::string def = as_written ? type_name(table, column) : ascii_uppercase(type_name(table, column));
         def += column.nullable ? " NULL" : " NOT NULL";
         if (table.auto_increment && column.primary_key) def += " AUTO_INCREMENT";
         // A server-filled time without a DEFAULT of its own: the time of the insert, and of each update.

@@ -37,6 +37,7 @@ TEST_CASE("schema/ holds exactly what create_table emits, per dialect") {
         check_schema<models::AllTypes>(b, dir);
         check_schema<models::OrgMembership>(b, dir);
         check_schema<models::UsersCopy>(b, dir);
+        check_schema<models::Product>(b, dir);
     }
 }
 
