@@ -372,8 +372,9 @@ template <class T> consteval bool check_model() {
                          bad != boost::pfr::tuple_size_v<T>) {
         static_assert(always_false<T>,
                       "sluice: a model field has a type with no SQL mapping: use an integer, bool, "
-                      "float, double, std::string, sluice::blob, sluice::datetime, sluice::date, an "
-                      "enum, or std::optional of one of them (see no_sql_mapping_for_field_type below)");
+                      "float, double, std::string, sluice::blob, sluice::datetime, sluice::date, "
+                      "sluice::decimal, std::chrono::year, an enum, or std::optional of one of them; or "
+                      "specialize sluice::type_conversion<T> to store it as one (see no_sql_mapping_for_field_type below)");
         [[maybe_unused]] no_sql_mapping_for_field_type<boost::pfr::tuple_element_t<bad, T>>* shown = nullptr;
         return false;
     } else if constexpr (!has_primary_key_override<T>() &&

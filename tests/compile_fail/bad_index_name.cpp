@@ -1,4 +1,4 @@
-// expect: sluice: indexes names a field the model does not have
+// expect: sluice: indexes or unique_indexes names a field the model does not have
 #include <sluice/sluice.hpp>
 struct Item {
     static constexpr std::array<std::string_view, 1> indexes{"sku,colour"};
