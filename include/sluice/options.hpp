@@ -41,7 +41,7 @@ struct bulk_options {
     // gets evenly spaced ids (SQLite: consecutive, under the write lock; MariaDB: innodb_autoinc_lock_mode
     // 0 or 1, spaced by auto_increment_increment).
     // Where that is not guaranteed (lock mode 2, or a chunk mixing given and generated keys),
-    // those rows are inserted one statement each.
+    // those rows are inserted one statement each. A call that fails appends nothing.
     std::vector<std::int64_t>* ids = nullptr;
 };
 

@@ -136,7 +136,8 @@ public:
         return out;
     }
 
-    // UPDATE ... SET ... WHERE <filters>; returns rows matched.
+    // UPDATE ... SET ... WHERE <filters>; returns rows matched, changed or not (SQLite counts them
+    // so; SOCI connects to MariaDB with CLIENT_FOUND_ROWS, which makes it count them so too).
     template <class... A> std::uint64_t update(assignment<T> first, A... more) const {
         std::vector<std::pair<std::size_t, value>> sets;
         sets.emplace_back(first.column, std::move(first.v));
@@ -150,7 +151,8 @@ public:
     // For tables too big for one statement: walk the matching rows by primary-key ranges, one
     // short transaction per batch of at most batch_rows rows. Rows added behind the walk are not
     // touched; a failed batch throws sluice::batch_error (earlier batches stay committed) whose
-    // resume_token() continues with it. Must run outside a transaction. Returns rows changed.
+    // resume_token() continues with it. Must run outside a transaction. Returns rows matched,
+    // changed or not, as update() does (batch_progress::rows_so_far counts the same).
     template <class... A>
     std::uint64_t update_in_batches(std::size_t batch_rows, batch_options options, assignment<T> first, A... more) const {
         std::vector<std::pair<std::size_t, value>> sets;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -63,6 +64,10 @@ public:
     // True once an error has left this connection unusable (it was lost, or the server closed
     // it after refusing a statement): the session must open a new one.
     virtual bool lost() const noexcept { return false; }
+    // The row (1-based) of the statement that just failed at which the server says it failed
+    // (MariaDB 10.7+: GET DIAGNOSTICS ... ROW_NUMBER); nullopt where the server reports none.
+    // Only meaningful right after the failure, before anything else runs on the connection.
+    virtual std::optional<std::uint64_t> failed_row() noexcept { return std::nullopt; }
 };
 
 struct connection_target;  // parsed URL, see url.hpp

@@ -103,6 +103,11 @@ public:
     // The first generated key of a multi-row INSERT of `rows` rows, from the id the backend
     // reports after it (MariaDB: the first; SQLite: the last rowid).
     virtual std::int64_t first_generated_id(std::int64_t reported, std::size_t rows) const noexcept = 0;
+    // Whether a generated key is the greatest key of the table plus one (SQLite's INTEGER PRIMARY
+    // KEY): insert_many, which holds the write lock, then knows each row's key before sending it,
+    // and refuses a row whose key would not fit the key field's type. Where false, the server
+    // refuses a key beyond the column's type itself (MariaDB's AUTO_INCREMENT).
+    virtual bool generated_key_is_max_plus_one() const noexcept { return false; }
     // The storage engine of a table (one value bound: its name), where statement forms depend on
     // it (MariaDB's SPIDER); empty where they never do.
     virtual std::string_view table_engine_query() const noexcept { return {}; }

@@ -152,6 +152,7 @@ public:
     std::int64_t first_generated_id(std::int64_t reported, std::size_t rows) const noexcept override {
         return reported - static_cast<std::int64_t>(rows) + 1;
     }
+    bool generated_key_is_max_plus_one() const noexcept override { return true; }
 };
 
 }  // namespace

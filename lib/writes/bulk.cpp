@@ -28,8 +28,13 @@ struct bulk_writer::state {
     std::vector<value> param_scratch;  // converted values params point into, one per parameter
     std::optional<sluice::transaction> tx;
     std::vector<std::int64_t>* ids = nullptr;
+    std::size_t ids_before = 0;    // ids->size() when the call began: a failed call reports no keys
     bool consecutive_ids = true;   // one statement's generated ids follow each other
     std::int64_t id_step = 1;      // MariaDB auto_increment_increment (replication setups, Galera)
+    // The greatest key in the table, where generated keys follow it (dialect::generated_key_is_max_plus_one):
+    // read once, then advanced row by row.
+    std::optional<std::int64_t> key_high;
+    std::optional<std::size_t> failed_at;  // the chunk's row whose own statement failed (one row per statement)
 };
 
 namespace {
@@ -55,6 +60,54 @@ std::int64_t key_of(const value_ref& v) {
     if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
     if (const auto* u = std::get_if<std::uint64_t>(&v)) return static_cast<std::int64_t>(*u);
     return 0;
+}
+
+// The largest key an integer key field narrower than 64 bits holds; nullopt for 64-bit keys,
+// whose limit is the backend's own.
+std::optional<std::int64_t> narrow_key_max(column_kind kind) {
+    switch (kind) {
+    case column_kind::int8: return INT8_MAX;
+    case column_kind::uint8: return UINT8_MAX;
+    case column_kind::int16: return INT16_MAX;
+    case column_kind::uint16: return UINT16_MAX;
+    case column_kind::int32: return INT32_MAX;
+    case column_kind::uint32: return UINT32_MAX;
+    default: return std::nullopt;
+    }
+}
+
+// Where the backend generates the greatest key plus one, refuses the chunk before it is sent when
+// a generated key would not fit the key field (SQLite takes any 64-bit rowid, which the model
+// could not read back); names the first such row.
+void check_generated_keys(bulk_writer::state& st, std::size_t count, std::string_view undone) {
+    const table_info& t = *st.table;
+    session_impl& impl = session_access::impl(*st.owner);
+    if (!t.auto_increment || !impl.sql().generated_key_is_max_plus_one()) return;
+    const std::size_t key = t.primary_key.front();
+    const column_info& c = t.columns[key];
+    const std::optional<std::int64_t> max = narrow_key_max(c.kind);
+    if (!max) return;
+    if (!st.key_high) {
+        st.key_high = 0;
+        const std::string sql = "SELECT MAX(" + impl.sql().quote(c.name) + ") FROM " + impl.sql().quote(t.name);
+        impl.run(sql, {}, [&](row_reader& r) {
+            if (!r.is_null(0)) st.key_high = r.get_int64(0);
+        });
+    }
+    const std::size_t width = st.columns.size();
+    std::int64_t high = *st.key_high;
+    for (std::size_t r = 0; r < count; ++r) {
+        const value_ref& k = st.params[r * width + key];
+        if (!std::holds_alternative<null_t>(k)) {
+            high = std::max(high, key_of(k));
+        } else if (++high > *max) {
+            throw conversion_error("sluice: " + std::string(t.name) + ": " + (st.upsert ? "upsert_many" : "insert_many") +
+                                   " failed at row " + std::to_string(st.written + r) + " of the input; " + std::string(undone) +
+                                   ": its generated key " + std::to_string(high) + " does not fit " + std::string(t.name) + "." +
+                                   std::string(c.name) + " (" + std::string(to_string(c.kind)) + ")");
+        }
+    }
+    st.key_high = high;
 }
 
 }  // namespace
@@ -91,7 +144,9 @@ void collect_ids(bulk_writer::state& st, std::size_t count, const std::string& s
     const std::string one = st.upsert ? render_upsert(impl.sql(), t, with_key, 1) : render_insert(impl.sql(), t, with_key, 1);
     for (std::size_t r = 0; r < count; ++r) {
         const std::span<const value_ref> row(st.params.data() + r * width, width);
+        st.failed_at = r;
         impl.run(one, row);
+        st.failed_at.reset();
         const bool was_generated = std::holds_alternative<null_t>(row[key]);
         st.ids->push_back(was_generated ? static_cast<std::int64_t>(impl.conn().last_insert_id()) : key_of(row[key]));
     }
@@ -118,6 +173,7 @@ bulk_writer::bulk_writer(session& s, const table_info& t, std::size_t row_size, 
     st.packet_budget = conn.max_packet_bytes();
     st.params.reserve(st.capacity * st.columns.size());
     st.ids = options.ids;
+    if (st.ids) st.ids_before = st.ids->size();
     if (const std::string_view spacing = session_access::impl(s).sql().generated_id_spacing_query();
         st.ids && t.auto_increment && !spacing.empty()) {
         session_access::impl(s).run(spacing, {}, [&](row_reader& r) {
@@ -128,7 +184,10 @@ bulk_writer::bulk_writer(session& s, const table_info& t, std::size_t row_size, 
     st.tx.emplace(s.transaction());  // a savepoint when the caller already has a transaction
 }
 
-bulk_writer::~bulk_writer() = default;  // an unfinished writer rolls back through tx
+// An unfinished writer rolls back through tx, and takes back the keys it reported.
+bulk_writer::~bulk_writer() {
+    if (state_->tx && state_->ids && state_->ids->size() > state_->ids_before) state_->ids->resize(state_->ids_before);
+}
 
 std::size_t bulk_writer::chunk_capacity() const noexcept { return state_->capacity; }
 
@@ -170,6 +229,8 @@ void bulk_writer::write(const void* rows, std::size_t count) {
     const bool with_key = true;
     const std::string sql = st.upsert ? render_upsert(impl.sql(), t, with_key, count) : render_insert(impl.sql(), t, with_key, count);
     const std::string undone(what_failure_undoes(st));
+    check_generated_keys(st, count, undone);
+    st.failed_at.reset();
     try {
         if (!st.ids) {
             impl.run(sql, st.params);
@@ -183,10 +244,17 @@ void bulk_writer::write(const void* rows, std::size_t count) {
                                std::string(to_string(c.kind)) + "), row " + std::to_string(st.written + row) +
                                " of the input: " + m.what + "; " + undone);
     } catch (const statement_error& e) {
-        // Find the first failing row of the chunk, one row at a time, so the message names it;
-        // then the whole call rolls back.
+        // The failing row: the one whose own statement failed, else the row the server names (its
+        // diagnostics, read before anything else runs), else found by a probe below. Not after a
+        // deadlock or lock wait timeout, where no row is at fault.
         std::string detail = e.what();
-        std::size_t failing = count;
+        int code = e.code();
+        std::size_t failing = st.failed_at.value_or(count);
+        if (failing == count && !session::is_retryable(e))
+            if (const std::optional<std::uint64_t> reported = impl.conn().failed_row(); reported && *reported <= count)
+                failing = static_cast<std::size_t>(*reported - 1);
+        // Else find it one row at a time (the server's row is better where it has one: a failed
+        // multi-row INSERT may have used up AUTO_INCREMENT values, so that every probe row fails).
         const std::string one = st.upsert ? render_upsert(impl.sql(), t, with_key, 1) : render_insert(impl.sql(), t, with_key, 1);
         // No savepoint is needed around the probe: the call's own transaction (or savepoint) is
         // rolled back after it, taking the probe's rows along. Not after a deadlock or lock wait
@@ -199,14 +267,15 @@ void bulk_writer::write(const void* rows, std::size_t count) {
                 } catch (const statement_error& single) {
                     failing = r;
                     detail = single.what();
-                    if (st.upsert && impl.sql().is_upsert_key_conflict(single.code()))
-                        detail = "it collides with a different row on a unique key other than the primary key (an "
-                                 "upsert updates only the row with the same primary key): " + detail;
+                    code = single.code();
                 }
             }
         } catch (const error&) {
             // The probe is best effort (a lost connection, an aborted transaction): report the chunk.
         }
+        if (failing < count && st.upsert && impl.sql().is_upsert_key_conflict(code))
+            detail = "it collides with a different row on a unique key other than the primary key (an "
+                     "upsert updates only the row with the same primary key): " + detail;
         const std::string where = failing < count ? "row " + std::to_string(st.written + failing) + " of the input"
                                                   : "rows " + std::to_string(st.written) + "-" + std::to_string(st.written + count - 1) + " of the input";
         throw statement_error("sluice: " + std::string(t.name) + ": " + (st.upsert ? "upsert_many" : "insert_many") + " failed at " +

@@ -4,6 +4,7 @@
 #include <mysql.h>
 #include <errmsg.h>
 
+#include <cstdlib>  // std::strtoull
 #include <cstring>
 #include <vector>
 
@@ -110,6 +111,26 @@ public:
     size_limit statement_limit() const noexcept override { return {"max_allowed_packet", max_allowed_packet_}; }
 
     bool lost() const noexcept override { return lost_; }
+
+    std::optional<std::uint64_t> failed_row() noexcept override {
+        if (lost_) return std::nullopt;
+        // Plain text protocol: preparing a statement would reset the diagnostics it reads.
+        // MySQL and MariaDB before 10.7 have no ROW_NUMBER: then there is no answer.
+        static constexpr std::string_view get = "GET DIAGNOSTICS CONDITION 1 @sluice_failed_row = ROW_NUMBER";
+        static constexpr std::string_view read = "SELECT @sluice_failed_row";
+        std::optional<std::uint64_t> row;
+        if (mysql_real_query(conn_, get.data(), get.size()) == 0 && mysql_real_query(conn_, read.data(), read.size()) == 0) {
+            if (MYSQL_RES* result = mysql_store_result(conn_)) {
+                if (MYSQL_ROW r = mysql_fetch_row(result); r && r[0]) {
+                    const std::uint64_t n = std::strtoull(r[0], nullptr, 10);
+                    if (n > 0) row = n;
+                }
+                mysql_free_result(result);
+            }
+        }
+        if (mysql_errno(conn_) != 0 && classify(mysql_errno(conn_)) != after_error::usable) lost_ = true;
+        return row;
+    }
 
     std::uint64_t run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) override {
         if (lost_) throw connection_error("sluice: MariaDB: the connection was lost earlier [in: " + std::string(sql) + "]");
