@@ -2,6 +2,7 @@
 // SOCI's header includes <sqlite3.h> inside namespace sqlite_api; include it first and use
 // the C API from there, so both agree on the types.
 #include <charconv>
+#include <cmath>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -122,8 +123,18 @@ public:
         switch (sqlite3_value_type(v)) {
         case SQLITE_INTEGER: d = sluice::decimal(static_cast<std::int64_t>(sqlite3_value_int64(v))); break;
         case SQLITE_FLOAT: {
+            const double real = sqlite3_value_double(v);
+            // Fast path at the declared scale s: u / 10^s is the value when that quotient rounds back
+            // to the same double (division is correctly rounded, and 10^s and |u| < 10^15 are exact).
+            if (const int s = declared_scale(c); s >= 0 && s <= 15) {
+                static constexpr double powers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+                                                    1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+                const double u = std::nearbyint(real * powers[s]);
+                if (std::fabs(u) < 1e15 && u / powers[s] == real)
+                    return sluice::decimal::from_unscaled(static_cast<std::int64_t>(u), s);
+            }
             char text[512];  // the fixed form of any finite double fits
-            const auto [end, ec] = std::to_chars(text, text + sizeof text, sqlite3_value_double(v), std::chars_format::fixed);
+            const auto [end, ec] = std::to_chars(text, text + sizeof text, real, std::chars_format::fixed);
             if (ec != std::errc{} || !sluice::decimal::parse(std::string_view(text, static_cast<std::size_t>(end - text)), d))
                 wrong_storage(v, "a decimal of at most 38 digits");
             break;
