@@ -338,6 +338,9 @@ template <class T> consteval int column_options_problem() {
                 if (T::columns[j].field == o.field) return 2;
             if (!o.column.empty() && !is_identifier(o.column)) return 3;
             if (!o.sql_type.empty() && !is_sql_type_declaration(o.sql_type)) return 4;
+            if (o.server_default)
+                for (std::string_view key : primary_key_names<T>())
+                    if (key == o.field) return 6;
         }
     }
     for (std::size_t i = 0; i < field_names<T>.size(); ++i)
@@ -414,6 +417,11 @@ template <class T> consteval bool check_model() {
                       "sluice: a column_option's .sql_type is not a column type: write a type name with its "
                       "arguments, e.g. \"VARCHAR(45)\", \"DECIMAL(5,2)\", \"ENUM('a','b')\", optionally "
                       "UNSIGNED, CHARACTER SET/COLLATE, DEFAULT <literal> and ON UPDATE CURRENT_TIMESTAMP");
+        return false;
+    } else if constexpr (column_options_problem<T>() == 6) {
+        static_assert(always_false<T>,
+                      "sluice: a primary key field cannot be server_default: rows are found by their key, so "
+                      "sluice must know it (an integer key the database assigns is AUTO_INCREMENT already)");
         return false;
     } else if constexpr (column_options_problem<T>() == 5) {
         static_assert(always_false<T>, "sluice: two fields map to the same column name (names compare case-insensitively)");

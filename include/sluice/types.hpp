@@ -251,7 +251,22 @@ template <> struct field_traits<std::chrono::year> {
 };
 
 // An enum with sluice::enum_labels: the label's text, read back by label.
+template <class E> consteval bool labels_are_distinct() {
+    for (std::size_t i = 0; i < std::size(enum_labels<E>); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (std::string_view(enum_labels<E>[i]) == std::string_view(enum_labels<E>[j])) return false;
+    return std::size(enum_labels<E>) > 0;
+}
+
+template <class E> consteval bool labels_have_no_comma() {
+    for (std::string_view label : enum_labels<E>)
+        if (label.find(',') != std::string_view::npos || label.empty()) return false;
+    return true;
+}
+
 template <class E> struct label_traits {
+    static_assert(labels_are_distinct<E>(),
+                  "sluice: enum_labels must list at least one label and no label twice (a read could not tell them apart)");
     static constexpr bool supported = true;
     static constexpr column_kind kind = column_kind::text;
     static constexpr std::span<const std::string_view> labels() noexcept { return enum_labels<E>; }
@@ -276,6 +291,9 @@ struct field_traits<E, std::enable_if_t<std::is_enum_v<E> && has_enum_labels<E> 
 
 // A set of labelled enumerators: a MariaDB SET, as its comma-separated labels in label order.
 template <class E> struct field_traits<std::set<E>, std::enable_if_t<has_enum_labels<E>>> {
+    static_assert(labels_have_no_comma<E>(),
+                  "sluice: a std::set of an enum is stored as comma-separated labels (a SET): its labels must be "
+                  "non-empty and contain no comma");
     static constexpr bool supported = true;
     static constexpr column_kind kind = column_kind::text;
     static constexpr bool label_set = true;

@@ -551,3 +551,39 @@ TEST_CASE("existing schema: create_table of a model with column options verifies
         }
     }
 }
+
+namespace {
+struct Place {
+    static constexpr std::string_view table_name = "places";
+    std::int64_t id = 0;
+    sluice::blob location;  // GEOMETRY/POINT: the server's internal bytes (SRID, then WKB)
+};
+}  // namespace
+
+TEST_CASE("existing schema: a GEOMETRY column reads and writes as the server's internal bytes (MariaDB)") {
+    auto db = support::connect();
+    if (support::is_sqlite()) {
+        // SQLite has no geometry type: a BLOB holds the same bytes.
+        db.execute("DROP TABLE IF EXISTS places");
+        db.execute("CREATE TABLE places (id INTEGER PRIMARY KEY, location BLOB NOT NULL)");
+        db.verify<Place>();
+        return;
+    }
+    db.execute("DROP TABLE IF EXISTS places");
+    db.execute("CREATE TABLE places (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, location POINT NOT NULL)");
+    db.verify<Place>();
+    db.execute("INSERT INTO places (location) VALUES (ST_GeomFromText('POINT(1.5 -2.25)'))");
+    auto first = db.get<Place>(std::int64_t{1});
+    REQUIRE(first);
+    REQUIRE(first->location.size() == 25);  // 4 bytes of SRID, then 21 of WKB
+    std::string hex;
+    for (std::byte b : first->location) {
+        static const char digits[] = "0123456789ABCDEF";
+        hex += digits[std::to_integer<int>(b) >> 4];
+        hex += digits[std::to_integer<int>(b) & 15];
+    }
+    CHECK(db.scalar("SELECT HEX(location) FROM places WHERE id = 1") == hex);
+    Place copy{0, first->location};
+    db.insert(copy);
+    CHECK(db.scalar("SELECT ST_AsText(location) FROM places WHERE id = ?", copy.id) == "POINT(1.5 -2.25)");
+}
