@@ -1,10 +1,12 @@
-// Typed predicates: col(&User::age) >= 30 && col(&User::name).like("a%").
+// Typed predicates, col(&User::age) >= 30 && col(&User::name).like("a%"), and arithmetic over
+// numeric columns, col(&Salary::salary) * 103 / 100, for set() and where().
 // Operators collect the column, the operator and the bound values into a small non-template
 // tree (detail::expr_node); rendering it to SQL is compiled code in lib/. Values are always
 // bound parameters: there is no way to put a string into the SQL text.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <optional>
 #include <ranges>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include <sluice/detail/bind.hpp>
+#include <sluice/error.hpp>
 #include <sluice/model.hpp>
 
 namespace sluice {
@@ -27,6 +30,16 @@ enum class expr_op : std::uint8_t {
     // Lexicographic comparison of a tuple of columns, (c0, c1, ...) <op> (v0, v1, ...): children
     // are one `eq` node per column holding its value. Key-range bounds of partitions and batches.
     tuple_gt, tuple_ge, tuple_lt, tuple_le,
+    // Arithmetic (numeric_expr; appended, so that the fingerprints of earlier resume tokens stay
+    // valid). Leaves: a column (`column`) or a bound value (values[0]); operators take their
+    // operands as children. A comparison eq..ge without a `column` compares children[0] with
+    // children[1], both arithmetic.
+    arith_column, arith_value,
+    add, subtract, multiply,
+    divide,      // one operand is floating point: floating-point division
+    int_divide,  // both are integers: truncates toward zero, as in C++
+    negative,
+    to_real,     // an integer operand compared with a floating-point one: as a double, as C++ compares
 };
 
 inline constexpr std::size_t no_column = static_cast<std::size_t>(-1);
@@ -37,6 +50,14 @@ struct expr_node {
     std::size_t other_column = no_column;
     std::vector<value> values;
     std::vector<expr_node> children;
+};
+
+// One assignment of an UPDATE: a bound value, or an arithmetic expression (`expr`) that the
+// server computes from the row as it was before the update.
+struct column_set {
+    std::size_t column = no_column;
+    value v;
+    std::optional<expr_node> expr;
 };
 
 // column LIKE pattern: values are the pattern, then its literal prefix and the prefix's upper
@@ -104,6 +125,19 @@ template <class T> predicate<T> operator!(predicate<T> a) {
     n.children.push_back(std::move(a.node));
     return {std::move(n)};
 }
+
+// An arithmetic expression over model T's numeric columns and numbers, computed by the server
+// with C++'s results on 64-bit integers and doubles: R is std::int64_t while every operand is an
+// integer (then / truncates toward zero), double once one is floating point. A result C++ could
+// not hold (an overflow, a division by zero) fails the statement on both backends, except that
+// in a where() condition a division by zero is NULL, so that its comparison matches no row.
+// Build one with + - * / and unary - on col(&T::m), numbers and other expressions; use it as the
+// value of set(), or on either side of a where() comparison.
+template <class T, class R> struct numeric_expr {
+    using model_type = T;
+    using value_type = R;
+    detail::expr_node node;
+};
 
 // A typed reference to a column of model T whose field has type M.
 template <class T, class M> class column {
@@ -173,11 +207,124 @@ namespace detail {
 template <class C> inline constexpr bool is_column = false;
 template <class T, class M> inline constexpr bool is_column<column<T, M>> = true;
 
-template <class T, class M, class V> predicate<T> compare_any(expr_op op, const column<T, M>& c, const V& v) {
-    if constexpr (is_column<V>) {
-        static_assert(std::is_same_v<typename V::model_type, T>, "sluice: comparing columns of different models");
+template <class X> inline constexpr bool is_numeric_expr = false;
+template <class T, class R> inline constexpr bool is_numeric_expr<numeric_expr<T, R>> = true;
+// Either side of an arithmetic operator that makes it sluice's: a column or an expression.
+template <class X> inline constexpr bool is_arith_side = is_column<X> || is_numeric_expr<X>;
+
+template <class X>
+inline constexpr bool is_character = std::is_same_v<X, char> || std::is_same_v<X, wchar_t> || std::is_same_v<X, char8_t> ||
+                                     std::is_same_v<X, char16_t> || std::is_same_v<X, char32_t>;
+// The type arithmetic computes a C++ type in: std::int64_t for integers, double for floating
+// point, void for what is not a number here (bool, characters, enums, text, times).
+template <class X>
+using number_type = std::conditional_t<std::is_floating_point_v<X>, double,
+                                       std::conditional_t<std::is_integral_v<X> && !std::is_same_v<X, bool> && !is_character<X>,
+                                                          std::int64_t, void>>;
+template <class X> inline constexpr bool is_unsigned_64 = std::is_integral_v<X> && std::is_unsigned_v<X> && sizeof(X) == 8;
+
+// The model of an operand (void for a number) and the type it computes in.
+template <class X> struct operand {
+    using model = void;
+    using type = number_type<std::remove_cvref_t<X>>;
+};
+template <class T, class M> struct operand<column<T, M>> {
+    using model = T;
+    using type = number_type<typename column<T, M>::value_type>;
+};
+template <class T, class R> struct operand<numeric_expr<T, R>> {
+    using model = T;
+    using type = R;
+};
+
+template <class A> void check_operand() {
+    if constexpr (is_column<A>) {
+        static_assert(!is_unsigned_64<typename A::value_type>,
+                      "sluice: arithmetic on a 64-bit unsigned column: expressions compute in signed 64-bit integers, "
+                      "which cannot hold its values above INT64_MAX; compute in C++, or use a signed column");
     }
-    return c.compare(op, v);
+    static_assert(!std::is_same_v<std::remove_cvref_t<A>, std::nullopt_t>,
+                  "sluice: std::nullopt in arithmetic: the result would always be NULL");
+    static_assert(!std::is_void_v<typename operand<A>::type>,
+                  "sluice: arithmetic (+ - * /) takes numeric columns (integers and floating point; not bool, enums "
+                  "or text), numbers, and expressions of them");
+}
+
+// A number bound into an expression, as the type it computes in.
+template <class V> value number_value(const V& v) {
+    if constexpr (std::is_floating_point_v<V>) {
+        return static_cast<double>(v);
+    } else if constexpr (std::is_unsigned_v<V>) {
+        if (v > static_cast<std::uint64_t>(INT64_MAX))
+            throw error("sluice: the value " + std::to_string(v) + " in an arithmetic expression is above INT64_MAX: "
+                        "expressions compute in signed 64-bit integers");
+        return static_cast<std::int64_t>(v);
+    } else {
+        return static_cast<std::int64_t>(v);
+    }
+}
+
+template <class A> expr_node operand_node(const A& a) {
+    if constexpr (is_column<A>) return expr_node{expr_op::arith_column, a.index(), no_column, {}, {}};
+    else if constexpr (is_numeric_expr<A>) return a.node;
+    else return expr_node{expr_op::arith_value, no_column, no_column, {number_value(a)}, {}};
+}
+
+// The model two operands share (a number takes any).
+template <class A, class B> consteval bool same_model() {
+    using MA = typename operand<A>::model;
+    using MB = typename operand<B>::model;
+    return std::is_void_v<MA> || std::is_void_v<MB> || std::is_same_v<MA, MB>;
+}
+template <class A, class B>
+using shared_model = std::conditional_t<std::is_void_v<typename operand<A>::model>, typename operand<B>::model,
+                                        typename operand<A>::model>;
+
+template <class A, class B> auto arithmetic(expr_op op, const A& a, const B& b) {
+    check_operand<A>();
+    check_operand<B>();
+    static_assert(same_model<A, B>(), "sluice: arithmetic over columns of different models");
+    using R = std::conditional_t<std::is_same_v<typename operand<A>::type, double> || std::is_same_v<typename operand<B>::type, double>,
+                                 double, std::int64_t>;
+    if (op == expr_op::divide && std::is_same_v<R, std::int64_t>) op = expr_op::int_divide;
+    expr_node n{op, no_column, no_column, {}, {}};
+    n.children.push_back(operand_node(a));
+    n.children.push_back(operand_node(b));
+    return numeric_expr<shared_model<A, B>, R>{std::move(n)};
+}
+
+// a <op> b where one side is arithmetic: numbers, numeric columns and expressions compare.
+template <class A, class B> predicate<shared_model<A, B>> compare_numbers(expr_op op, const A& a, const B& b) {
+    static_assert(!std::is_same_v<std::remove_cvref_t<B>, std::nullopt_t> && !std::is_same_v<std::remove_cvref_t<B>, std::nullptr_t>,
+                  "sluice: comparing an expression with std::nullopt is never true in SQL: test the column with "
+                  ".is_null() or .is_not_null()");
+    check_operand<A>();
+    check_operand<B>();
+    static_assert(same_model<A, B>(), "sluice: comparing an expression with a column of another model");
+    constexpr bool real_a = std::is_same_v<typename operand<A>::type, double>;
+    constexpr bool real_b = std::is_same_v<typename operand<B>::type, double>;
+    // An integer side meets a floating-point one as a double (SQLite would compare exactly).
+    auto side = [](expr_node operand, bool widen) {
+        if (!widen) return operand;
+        expr_node n{expr_op::to_real, no_column, no_column, {}, {}};
+        n.children.push_back(std::move(operand));
+        return n;
+    };
+    expr_node n{op, no_column, no_column, {}, {}};
+    n.children.push_back(side(operand_node(a), real_b && !real_a));
+    n.children.push_back(side(operand_node(b), real_a && !real_b));
+    return {std::move(n)};
+}
+
+template <class T, class M, class V> predicate<T> compare_any(expr_op op, const column<T, M>& c, const V& v) {
+    if constexpr (is_numeric_expr<V>) {
+        return compare_numbers(op, c, v);
+    } else {
+        if constexpr (is_column<V>) {
+            static_assert(std::is_same_v<typename V::model_type, T>, "sluice: comparing columns of different models");
+        }
+        return c.compare(op, v);
+    }
 }
 }  // namespace detail
 
@@ -188,6 +335,31 @@ template <class T, class M, class V> predicate<T> operator<=(const column<T, M>&
 template <class T, class M, class V> predicate<T> operator>(const column<T, M>& c, const V& v) { return detail::compare_any(detail::expr_op::gt, c, v); }
 template <class T, class M, class V> predicate<T> operator>=(const column<T, M>& c, const V& v) { return detail::compare_any(detail::expr_op::ge, c, v); }
 
+// Arithmetic: + - * / between columns, numbers and expressions (at least one side sluice's).
+template <class A, class B> requires(detail::is_arith_side<A> || detail::is_arith_side<B>)
+auto operator+(const A& a, const B& b) { return detail::arithmetic(detail::expr_op::add, a, b); }
+template <class A, class B> requires(detail::is_arith_side<A> || detail::is_arith_side<B>)
+auto operator-(const A& a, const B& b) { return detail::arithmetic(detail::expr_op::subtract, a, b); }
+template <class A, class B> requires(detail::is_arith_side<A> || detail::is_arith_side<B>)
+auto operator*(const A& a, const B& b) { return detail::arithmetic(detail::expr_op::multiply, a, b); }
+template <class A, class B> requires(detail::is_arith_side<A> || detail::is_arith_side<B>)
+auto operator/(const A& a, const B& b) { return detail::arithmetic(detail::expr_op::divide, a, b); }
+template <class A> requires detail::is_arith_side<A>
+auto operator-(const A& a) {
+    detail::check_operand<A>();
+    detail::expr_node n{detail::expr_op::negative, detail::no_column, detail::no_column, {}, {}};
+    n.children.push_back(detail::operand_node(a));
+    return numeric_expr<typename detail::operand<A>::model, typename detail::operand<A>::type>{std::move(n)};
+}
+
+// Comparisons with an expression on the left (a column on the left takes one on the right too).
+template <class T, class R, class V> predicate<T> operator==(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::eq, e, v); }
+template <class T, class R, class V> predicate<T> operator!=(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::ne, e, v); }
+template <class T, class R, class V> predicate<T> operator<(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::lt, e, v); }
+template <class T, class R, class V> predicate<T> operator<=(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::le, e, v); }
+template <class T, class R, class V> predicate<T> operator>(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::gt, e, v); }
+template <class T, class R, class V> predicate<T> operator>=(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::ge, e, v); }
+
 // Ordering: order_by(&T::m) is ascending; order_by(desc(&T::m)) descending.
 template <class T> struct order_key {
     std::size_t column;
@@ -196,21 +368,42 @@ template <class T> struct order_key {
 template <class T, class M> order_key<T> asc(M T::*member) { return {column_index(member), false}; }
 template <class T, class M> order_key<T> desc(M T::*member) { return {column_index(member), true}; }
 
-// An assignment for query<T>::update: set(&User::age, 31).
+// An assignment for query<T>::update: set(&User::age, 31), or set(&User::age, col(&User::age) + 1).
 template <class T> struct assignment {
     std::size_t column;
     value v;
+    std::optional<detail::expr_node> expr;  // set to an expression: the server computes it, row by row
 };
 template <class T, class M, class V> assignment<T> set(M T::*member, const V& v) {
     using X = typename detail::column_type<M>::type;
     if constexpr (std::is_same_v<std::remove_cvref_t<V>, std::nullopt_t>) {
         static_assert(detail::column_type<M>::nullable, "sluice: set(..., std::nullopt) on a column that cannot be NULL");
-        return {column_index(member), null_t{}};
+        return {column_index(member), null_t{}, std::nullopt};
+    } else if constexpr (detail::is_column<V>) {
+        // Another column's value: the one-leaf expression.
+        static_assert(!std::is_void_v<detail::number_type<typename V::value_type>>,
+                      "sluice: set() to another column's value takes numeric columns (as an expression); for other "
+                      "types read the rows and write them");
+        return set(member, numeric_expr<typename V::model_type, detail::number_type<typename V::value_type>>{detail::operand_node(v)});
     } else {
         static_assert(detail::comparable<X, V>() || std::is_same_v<std::remove_cvref_t<V>, M>,
                       "sluice: the value's type does not match the column's type");
-        return {column_index(member), detail::to_value(v)};
+        return {column_index(member), detail::to_value(v), std::nullopt};
     }
+}
+// set(&T::m, expression): numeric to numeric, checked here; a value the column cannot hold (an
+// overflow of its type, NULL into NOT NULL) fails the statement on both backends.
+template <class T, class M, class T2, class R> assignment<T> set(M T::*member, const numeric_expr<T2, R>& e) {
+    using X = typename detail::column_type<M>::type;
+    static_assert(std::is_same_v<T, T2>, "sluice: set() of an expression over another model's columns");
+    static_assert(!std::is_void_v<detail::number_type<X>>,
+                  "sluice: set() of an arithmetic expression to a column that is not numeric (bool, enum, text, time): "
+                  "assign a value of the column's type instead");
+    static_assert(std::is_floating_point_v<X> || std::is_same_v<R, std::int64_t>,
+                  "sluice: set() of a floating-point expression to an integer column: the backends would round it "
+                  "differently; keep the expression integer (/ of integers truncates toward zero), or assign to a "
+                  "floating-point column");
+    return {column_index(member), null_t{}, e.node};
 }
 
 // Escapes %, _ and \ so that a user's text matches literally inside a like() pattern.

@@ -138,11 +138,10 @@ public:
 
     // UPDATE ... SET ... WHERE <filters>; returns rows matched, changed or not (SQLite counts them
     // so; SOCI connects to MariaDB with CLIENT_FOUND_ROWS, which makes it count them so too).
+    // An expression assigned, set(&T::m, col(&T::m) * 2), reads the row as it was before the
+    // update, in every set() of the call.
     template <class... A> std::uint64_t update(assignment<T> first, A... more) const {
-        std::vector<std::pair<std::size_t, value>> sets;
-        sets.emplace_back(first.column, std::move(first.v));
-        (sets.emplace_back(more.column, std::move(more.v)), ...);
-        return detail::run_update(session_, spec_, sets);
+        return detail::run_update(session_, spec_, column_sets(std::move(first), std::move(more)...));
     }
 
     // DELETE ... WHERE <filters>; returns rows deleted.
@@ -152,13 +151,13 @@ public:
     // short transaction per batch of at most batch_rows rows. Rows added behind the walk are not
     // touched; a failed batch throws sluice::batch_error (earlier batches stay committed) whose
     // resume_token() continues with it. Must run outside a transaction. Returns rows matched,
-    // changed or not, as update() does (batch_progress::rows_so_far counts the same).
+    // changed or not, as update() does (batch_progress::rows_so_far counts the same). A batch
+    // that lost its connection is run again, unless an expression is assigned and the loss came
+    // during its COMMIT: then whether it was applied is unknown, and running it again could apply
+    // it twice, so the batch_error says so (its token continues after the batch).
     template <class... A>
     std::uint64_t update_in_batches(std::size_t batch_rows, batch_options options, assignment<T> first, A... more) const {
-        std::vector<std::pair<std::size_t, value>> sets;
-        sets.emplace_back(first.column, std::move(first.v));
-        (sets.emplace_back(more.column, std::move(more.v)), ...);
-        return detail::run_in_batches(session_, spec_, batch_rows, sets, options);
+        return detail::run_in_batches(session_, spec_, batch_rows, column_sets(std::move(first), std::move(more)...), options);
     }
     template <class... A> std::uint64_t update_in_batches(std::size_t batch_rows, assignment<T> first, A... more) const {
         return update_in_batches(batch_rows, batch_options{}, std::move(first), std::move(more)...);
@@ -173,6 +172,14 @@ public:
 
 private:
     friend struct detail::query_access;
+    template <class... A> static std::vector<detail::column_set> column_sets(assignment<T> first, A... more) {
+        static_assert((std::is_same_v<A, assignment<T>> && ...), "sluice: update() takes set(&T::field, value) assignments of this query's model");
+        std::vector<detail::column_set> sets;
+        sets.reserve(1 + sizeof...(A));
+        sets.push_back({first.column, std::move(first.v), std::move(first.expr)});
+        (sets.push_back({more.column, std::move(more.v), std::move(more.expr)}), ...);
+        return sets;
+    }
     query(detail::session_handle s, detail::query_spec spec) : session_(std::move(s)), spec_(std::move(spec)) {}
 
     template <class Tuple, std::size_t... I>

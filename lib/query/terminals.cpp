@@ -17,14 +17,14 @@ namespace sluice::detail {
 namespace {
 
 // A bind failure in a where() value or a SET value, reported with the table (and the column,
-// for SET values, whose positions come first).
+// for SET values: `set_columns` names the column of each of the first parameters).
 std::uint64_t run_checked(session_impl& s, const table_info& t, const rendered& r, row_callback on_row,
-                          const std::vector<std::pair<std::size_t, value>>* sets = nullptr) {
+                          const std::vector<std::size_t>* set_columns = nullptr) {
     try {
         return s.run(r.sql, r.params, on_row);
     } catch (const bind_mismatch& m) {
-        if (sets && m.index < sets->size()) {
-            const column_info& c = t.columns[(*sets)[m.index].first];
+        if (set_columns && m.index < set_columns->size()) {
+            const column_info& c = t.columns[(*set_columns)[m.index]];
             throw conversion_error(column_message(t, c, m.what));
         }
         throw conversion_error("sluice: " + std::string(t.name) + ": value " + std::to_string(m.index + 1) +
@@ -147,13 +147,14 @@ bool run_exists(const session_handle& s, const query_spec& q) {
     return found;
 }
 
-std::uint64_t run_update(const session_handle& s, const query_spec& q, const std::vector<std::pair<std::size_t, value>>& sets) {
+std::uint64_t run_update(const session_handle& s, const query_spec& q, const std::vector<column_set>& sets) {
     require_unlimited(q, "update");
     refuse_resumed(q, "update");
     session_impl& impl = s.get(*q.table);
     check_exact_sets(impl, *q.table, sets, "nothing was written");
-    const rendered r = render_update(impl.sql_for(*q.table), q, sets);
-    return run_checked(impl, *q.table, r, [](row_reader&) {}, &sets);
+    std::vector<std::size_t> set_columns;
+    const rendered r = render_update(impl.sql_for(*q.table), q, sets, nullptr, &set_columns);
+    return run_checked(impl, *q.table, r, [](row_reader&) {}, &set_columns);
 }
 
 std::uint64_t run_remove(const session_handle& s, const query_spec& q) {

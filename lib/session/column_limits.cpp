@@ -80,13 +80,13 @@ void check_exact_writes(session_impl& s, const table_info& t, std::span<const va
     }
 }
 
-void check_exact_sets(session_impl& s, const table_info& t, const std::vector<std::pair<std::size_t, value>>& sets,
-                      std::string_view undone) {
+void check_exact_sets(session_impl& s, const table_info& t, const std::vector<column_set>& sets, std::string_view undone) {
     std::vector<value_ref> refs;
     std::vector<std::size_t> columns;
-    for (const auto& [column, v] : sets) {
-        refs.push_back(as_ref(v));
-        columns.push_back(column);
+    for (const column_set& set : sets) {
+        if (set.expr) continue;  // computed by the server: see dialect::arith
+        refs.push_back(as_ref(set.v));
+        columns.push_back(set.column);
     }
     if (!columns.empty()) check_exact_writes(s, t, refs, columns, undone);
 }

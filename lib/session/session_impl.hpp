@@ -31,8 +31,7 @@ void check_exact_writes(session_impl& s, const table_info& t, std::span<const va
                         std::span<const std::size_t> param_columns, std::string_view undone);
 
 // The same for the assignments of query<T>::update and update_in_batches.
-void check_exact_sets(session_impl& s, const table_info& t, const std::vector<std::pair<std::size_t, value>>& sets,
-                      std::string_view undone);
+void check_exact_sets(session_impl& s, const table_info& t, const std::vector<column_set>& sets, std::string_view undone);
 
 class session_impl {
 public:

@@ -1,4 +1,4 @@
-// What every dialect shares: identifier validation and quoting, index names, dialect_of().
+// What every dialect shares: identifier validation and quoting, index names, dialect_of(), the refusal of non-arithmetic nodes.
 #include "sql/dialect.hpp"
 
 #include <sluice/error.hpp>
@@ -98,6 +98,10 @@ int fractional_digits(std::string_view declared) {
         return digits;
     }
     return 0;
+}
+
+std::string arith_refused(expr_op op) {
+    throw error("sluice: internal error: expression node " + std::to_string(static_cast<int>(op)) + " is not arithmetic");
 }
 
 const dialect& dialect_of(backend b) noexcept { return b == backend::sqlite ? sqlite_dialect() : mysql_dialect(); }

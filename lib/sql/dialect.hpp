@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include <sluice/expr.hpp>
 #include <sluice/model.hpp>
 #include <sluice/options.hpp>
 
@@ -64,6 +65,28 @@ public:
     virtual bool like_prefix_range() const noexcept { return true; }
     // " ESCAPE '\'" spelled so that the backend reads one backslash.
     virtual std::string_view like_escape_clause() const noexcept = 0;
+
+    // --- arithmetic (numeric_expr): C++'s results on 64-bit integers and doubles, or an error ---
+    // A column as an operand.
+    virtual std::string arith_column(const std::string& quoted_column, column_kind kind) const {
+        (void)kind;
+        return quoted_column;
+    }
+    // A bound number as an operand (its one placeholder).
+    virtual std::string arith_value(bool floating) const {
+        (void)floating;
+        return "?";
+    }
+    // lhs <op> rhs for add, subtract, multiply, divide and int_divide; negative and to_real take
+    // lhs alone.
+    // The text keeps lhs before rhs: their placeholders bind in that order. `assigned`: the value
+    // of a set(), where a division by zero fails the statement; in a where() condition it is
+    // NULL (its comparison matches no row), in queries, updates and deletes alike.
+    virtual std::string arith(expr_op op, const std::string& lhs, const std::string& rhs, bool assigned) const = 0;
+    // The function f(x, lo, hi, column) that fails the statement unless x fits [lo, hi] (an
+    // integer, for integer bounds), wrapped around the value of set(column, expression); empty
+    // where the server refuses a value its column cannot hold (MariaDB in strict mode).
+    virtual std::string_view assigned_range_check() const noexcept { return {}; }
 
     // --- what a session asks of its backend's SQL -------------------------------------------
     // LIMIT's value for "no limit" (an OFFSET needs a LIMIT before it): the largest each accepts.
@@ -148,5 +171,7 @@ bool contains_word(std::string_view declared, std::string_view word);
 // Fractional-second digits a DATETIME/TIMESTAMP/TIME declaration holds (0 without "(n)"); -1 for
 // other types.
 int fractional_digits(std::string_view declared);
+// dialect::arith's answer to an operator that is not arithmetic: an internal error.
+[[noreturn]] std::string arith_refused(expr_op op);
 
 }  // namespace sluice::detail

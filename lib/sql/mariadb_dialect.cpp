@@ -237,6 +237,32 @@ public:
     std::string like_operand(const std::string& quoted_column) const override { return "CONCAT(" + quoted_column + ")"; }
     // MariaDB reads backslash escapes inside string literals: '\\' is one backslash.
     std::string_view like_escape_clause() const noexcept override { return " ESCAPE '\\\\'"; }
+    // An UNSIGNED operand makes MariaDB compute unsigned (3 - 5 fails): sluice computes signed.
+    std::string arith_column(const std::string& quoted_column, column_kind kind) const override {
+        const bool is_unsigned = kind == column_kind::uint8 || kind == column_kind::uint16 || kind == column_kind::uint32;
+        return is_unsigned ? "CAST(" + quoted_column + " AS SIGNED)" : quoted_column;
+    }
+    // A placeholder has no type when the statement is prepared, and MariaDB then types some
+    // expressions over it as DECIMAL ((? / ?) would divide decimals): the cast fixes the type.
+    std::string arith_value(bool floating) const override { return floating ? "CAST(? AS DOUBLE)" : "CAST(? AS SIGNED)"; }
+    // BIGINT and DOUBLE arithmetic, which fails on overflow. `/` of two integers would be DECIMAL
+    // division, hence DIV (truncating). A division by zero fails a SET in strict mode, but in a
+    // WHERE it fails an UPDATE and not a DELETE or SELECT: there NULLIF makes it NULL always.
+    std::string arith(expr_op op, const std::string& lhs, const std::string& rhs, bool assigned) const override {
+        const std::string divisor = assigned ? rhs : "NULLIF(" + rhs + ", 0)";
+        switch (op) {
+        case expr_op::add: return "(" + lhs + " + " + rhs + ")";
+        case expr_op::subtract: return "(" + lhs + " - " + rhs + ")";
+        case expr_op::multiply: return "(" + lhs + " * " + rhs + ")";
+        case expr_op::divide: return "(" + lhs + " / " + divisor + ")";
+        case expr_op::int_divide: return "(" + lhs + " DIV " + divisor + ")";
+        // Not -x: MariaDB types the negation of a constant integer as DECIMAL (so that -INT64_MIN
+        // fits), and 8 * b then no longer fails on overflow.
+        case expr_op::negative: return "(" + lhs + " * -1)";
+        case expr_op::to_real: return "CAST(" + lhs + " AS DOUBLE)";
+        default: return arith_refused(op);
+        }
+    }
     std::uint64_t no_limit() const noexcept override { return UINT64_MAX; }
     std::string_view begin_transaction() const noexcept override { return "START TRANSACTION"; }
     std::string_view begin_snapshot() const noexcept override {

@@ -3,6 +3,8 @@
 
 #include <sluice/error.hpp>
 
+#include "sql/render_arith.hpp"
+
 namespace sluice::detail {
 namespace {
 
@@ -85,6 +87,12 @@ void render_expr(const dialect& d, const table_info& t, const expr_node& n, rend
     auto column_name = [&](std::size_t c) { return d.quote(t.columns.at(c).name); };
     switch (n.op) {
     case expr_op::eq: case expr_op::ne: case expr_op::lt: case expr_op::le: case expr_op::gt: case expr_op::ge:
+        if (n.column == no_column) {  // arithmetic on either side
+            render_arith(d, t, n.children.at(0), false, out);
+            out.sql += comparison(n.op);
+            render_arith(d, t, n.children.at(1), false, out);
+            return;
+        }
         out.sql += column_name(n.column);
         out.sql += comparison(n.op);
         if (n.other_column != no_column) {
@@ -137,6 +145,9 @@ void render_expr(const dialect& d, const table_info& t, const expr_node& n, rend
     case expr_op::tuple_gt: case expr_op::tuple_ge: case expr_op::tuple_lt: case expr_op::tuple_le:
         render_tuple_bound(d, t, n, out);
         return;
+    case expr_op::arith_column: case expr_op::arith_value: case expr_op::add: case expr_op::subtract:
+    case expr_op::multiply: case expr_op::divide: case expr_op::int_divide: case expr_op::negative: case expr_op::to_real:
+        throw error("sluice: internal error: an arithmetic expression where a condition belongs");
     case expr_op::negate:
         out.sql += "NOT (";
         render_expr(d, t, n.children.at(0), out);

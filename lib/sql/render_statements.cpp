@@ -1,6 +1,11 @@
 // Statements: SELECT, COUNT, UPDATE, DELETE by filter; INSERT/UPSERT; single rows by key.
 #include "sql/render_statements.hpp"
 
+#include <algorithm>
+
+#include <sluice/error.hpp>
+
+#include "sql/render_arith.hpp"
 #include "sql/render_expr.hpp"
 #include "sql/render_keyset.hpp"
 
@@ -16,6 +21,44 @@ void append_limit(const dialect& d, const query_spec& q, rendered& out) {
         out.sql += " OFFSET ?";
         out.params.emplace_back(*q.offset);
     }
+}
+
+// The order the SET clause lists `sets` in, so that every expression reads the row as it was
+// before the update. SQLite (standard SQL) assigns all at once; MariaDB assigns left to right,
+// so there an expression must come before every assignment to a column it reads. Assignments to
+// one column keep their order (the last wins on both). Otherwise the order of the call.
+std::vector<std::size_t> assignment_order(const table_info& t, const std::vector<column_set>& sets) {
+    const std::size_t n = sets.size();
+    std::vector<std::vector<std::size_t>> reads(n);
+    for (std::size_t i = 0; i < n; ++i)
+        if (sets[i].expr) arith_columns(*sets[i].expr, reads[i]);
+    // i must come before j
+    auto before = [&](std::size_t i, std::size_t j) {
+        if (sets[i].column == sets[j].column) return i < j;
+        return std::find(reads[i].begin(), reads[i].end(), sets[j].column) != reads[i].end();
+    };
+    std::vector<std::size_t> order;
+    std::vector<bool> placed(n, false);
+    while (order.size() < n) {
+        std::size_t next = n;
+        for (std::size_t j = 0; j < n && next == n; ++j) {
+            if (placed[j]) continue;
+            bool ready = true;
+            for (std::size_t i = 0; i < n && ready; ++i) ready = placed[i] || i == j || !before(i, j);
+            if (ready) next = j;
+        }
+        if (next == n) {
+            std::string columns;
+            for (std::size_t j = 0; j < n; ++j)
+                if (!placed[j]) columns += (columns.empty() ? "" : ", ") + std::string(t.columns.at(sets[j].column).name);
+            throw error("sluice: " + std::string(t.name) + ": update: the set() expressions read columns that other set()s of "
+                        "the same update assign, in a cycle (" + columns + "); MariaDB assigns left to right, so no order "
+                        "lets every expression read the row as it was: split the update in two");
+        }
+        placed[next] = true;
+        order.push_back(next);
+    }
+    return order;
 }
 
 // The order of a plain query: its keys then the primary key as tiebreak; none without order_by.
@@ -59,14 +102,24 @@ rendered render_count(const dialect& d, const query_spec& q, const rendered* aft
     return out;
 }
 
-rendered render_update(const dialect& d, const query_spec& q, const std::vector<std::pair<std::size_t, value>>& sets,
-                       const rendered* range) {
+rendered render_update(const dialect& d, const query_spec& q, const std::vector<column_set>& sets, const rendered* range,
+                       std::vector<std::size_t>* param_columns) {
+    const table_info& t = *q.table;
     rendered out;
-    out.sql = "UPDATE " + d.quote(q.table->name) + " SET ";
-    for (std::size_t i = 0; i < sets.size(); ++i) {
-        if (i) out.sql += ", ";
-        out.sql += d.quote(q.table->columns.at(sets[i].first).name) + " = ?";
-        out.params.push_back(as_ref(sets[i].second));
+    out.sql = "UPDATE " + d.quote(t.name) + " SET ";
+    bool first = true;
+    for (std::size_t i : assignment_order(t, sets)) {
+        const column_set& set = sets[i];
+        if (!first) out.sql += ", ";
+        first = false;
+        out.sql += d.quote(t.columns.at(set.column).name) + " = ";
+        if (set.expr) {
+            render_assigned(d, t, set.column, *set.expr, out);
+        } else {
+            out.sql += '?';
+            out.params.push_back(as_ref(set.v));
+        }
+        if (param_columns) param_columns->resize(out.params.size(), set.column);
     }
     render_where(d, q, out, range);
     return out;

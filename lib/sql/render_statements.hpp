@@ -20,9 +20,12 @@ void render_order_by(const dialect& d, const table_info& t, const std::vector<or
 rendered render_select(const dialect& d, const query_spec& q, const std::vector<std::size_t>& columns,
                        const rendered* after = nullptr);
 rendered render_count(const dialect& d, const query_spec& q, const rendered* after = nullptr);
-// `range`, when given, leads the WHERE (a batch's key range).
-rendered render_update(const dialect& d, const query_spec& q, const std::vector<std::pair<std::size_t, value>>& sets,
-                       const rendered* range = nullptr);
+// `range`, when given, leads the WHERE (a batch's key range). Expressions read the row as it was
+// before the update, whatever the backend (the SET clause is ordered so; a cycle of expressions
+// reading each other's columns throws sluice::error). `param_columns`, when given, receives the
+// column each parameter of the SET clause feeds (they come first).
+rendered render_update(const dialect& d, const query_spec& q, const std::vector<column_set>& sets,
+                       const rendered* range = nullptr, std::vector<std::size_t>* param_columns = nullptr);
 rendered render_delete(const dialect& d, const query_spec& q, const rendered* range = nullptr);
 // The primary key of the row at position `offset` in key order, among the rows the filters
 // match: a partition boundary probe.

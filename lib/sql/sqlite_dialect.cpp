@@ -104,6 +104,22 @@ public:
     // SQLITE_CONSTRAINT_UNIQUE: ON CONFLICT (pk) handles the key, so this is another unique index.
     bool is_upsert_key_conflict(int code) const noexcept override { return code == 2067; }
     std::string_view like_escape_clause() const noexcept override { return " ESCAPE '\\'"; }
+    // SQLite's own operators turn an integer overflow into a REAL, a floating-point overflow into
+    // Inf and a division by zero into NULL; sluice's functions (backend/sqlite/arith.cpp) fail
+    // where MariaDB does, and compute the rest as C++ does.
+    std::string arith(expr_op op, const std::string& lhs, const std::string& rhs, bool assigned) const override {
+        switch (op) {
+        case expr_op::add: return "sluice_add(" + lhs + ", " + rhs + ")";
+        case expr_op::subtract: return "sluice_sub(" + lhs + ", " + rhs + ")";
+        case expr_op::multiply: return "sluice_mul(" + lhs + ", " + rhs + ")";
+        case expr_op::divide: case expr_op::int_divide:
+            return (assigned ? "sluice_div_or_fail(" : "sluice_div(") + lhs + ", " + rhs + ")";
+        case expr_op::negative: return "sluice_neg(" + lhs + ")";
+        case expr_op::to_real: return "CAST(" + lhs + " AS REAL)";
+        default: return arith_refused(op);
+        }
+    }
+    std::string_view assigned_range_check() const noexcept override { return "sluice_fit"; }
     std::uint64_t no_limit() const noexcept override { return static_cast<std::uint64_t>(INT64_MAX); }
     std::string_view begin_transaction() const noexcept override { return "BEGIN IMMEDIATE"; }
     std::string_view begin_snapshot() const noexcept override { return "BEGIN"; }

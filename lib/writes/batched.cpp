@@ -4,6 +4,7 @@
 #include <sluice/error.hpp>
 #include <sluice/session.hpp>
 
+#include <algorithm>
 #include <thread>
 
 #include "query/keyset_page.hpp"
@@ -36,7 +37,7 @@ std::string describe_key(const table_info& t, const std::vector<value>& key) {
 }  // namespace
 
 std::uint64_t run_in_batches(const session_handle& s, const query_spec& q, std::size_t batch_rows,
-                             const std::vector<std::pair<std::size_t, value>>& sets, const batch_options& options) {
+                             const std::vector<column_set>& sets, const batch_options& options) {
     const table_info& t = *q.table;
     const std::string what = sets.empty() ? "remove_in_batches" : "update_in_batches";
     const std::string context = "sluice: " + std::string(t.name) + ": " + what + ": ";
@@ -46,11 +47,14 @@ std::uint64_t run_in_batches(const session_handle& s, const query_spec& q, std::
     if (impl.transaction_depth > 0)
         throw error(context + "each batch commits on its own, so it cannot run inside a transaction; "
                               "call it outside, or use update()/remove() inside yours");
-    for (const auto& set : sets)
-        if (t.columns.at(set.first).primary_key)
-            throw error(context + "cannot set the primary key column " + std::string(t.columns[set.first].name) +
+    for (const column_set& set : sets)
+        if (t.columns.at(set.column).primary_key)
+            throw error(context + "cannot set the primary key column " + std::string(t.columns[set.column].name) +
                         ": the walk is ordered by it");
     check_exact_sets(impl, t, sets, "nothing was written");
+    // A batch of constant values can run twice and end the same; an expression (salary * 2)
+    // cannot, so a COMMIT whose outcome a lost connection hides is not run again.
+    const bool idempotent = std::none_of(sets.begin(), sets.end(), [](const column_set& set) { return set.expr.has_value(); });
 
     query_spec walk = q;
     walk.order.clear();
@@ -71,8 +75,9 @@ std::uint64_t run_in_batches(const session_handle& s, const query_spec& q, std::
         std::vector<value_ref> resume_key;
         for (const value& v : before) resume_key.push_back(as_ref(v));
         try {
-            // A batch is idempotent (the same keys, the filters applied again, constant values),
-            // so after a lost connection it is run again whole, committed or not.
+            // A batch of constant values is idempotent (the same keys, the filters applied again),
+            // so after a lost connection it is run again whole, committed or not. Before its
+            // COMMIT the server rolls an interrupted batch back, so any batch is run again then.
             impl.with_retries([&] {
                 found = 0;
                 affected = 0;
@@ -102,10 +107,24 @@ std::uint64_t run_in_batches(const session_handle& s, const query_spec& q, std::
                 render_expr(d, t, bounds, range);
                 const rendered stmt = sets.empty() ? render_delete(d, walk, &range) : render_update(d, walk, sets, &range);
                 affected = impl.run(stmt.sql, stmt.params);
-                tx.commit();
+                try {
+                    tx.commit();
+                } catch (const connection_error& e) {
+                    if (idempotent) throw;
+                    std::vector<value_ref> after;
+                    for (const value& v : last_key) after.push_back(as_ref(v));
+                    throw batch_error(context + "the connection was lost during the COMMIT of the batch of keys " +
+                                          describe_key(t, first_key) + " to " + describe_key(t, last_key) +
+                                          ", so whether it was applied is unknown; it is not run again, since its "
+                                          "expressions would apply twice. Earlier batches are committed (" + std::to_string(changed) +
+                                          " rows); resume_token() continues after this batch: " + e.what(),
+                                      encode_token(print, after, changed + affected));
+                }
             }, [&] { return encode_token(print, resume_key, changed); });
         } catch (const connection_error&) {
             throw;  // retries ran out; it carries the resume token
+        } catch (const batch_error&) {
+            throw;
         } catch (const bind_mismatch& m) {
             throw batch_error(context + "a value cannot be bound: " + m.what, encode_token(print, {}, changed));
         } catch (const error& e) {

@@ -132,6 +132,58 @@ TEST_CASE("batched mutations survive a lost connection by repeating the batch") 
     CHECK(db.query<User>().where(col(&User::bio) == "survived").count() == 120);
 }
 
+TEST_CASE("an expression batch lost before its COMMIT runs again; lost during its COMMIT it is not run twice") {
+    const auto moved = [](sluice::session& db) {
+        std::vector<std::int32_t> ages;
+        for (const auto& [age] : db.query<User>().order_by(&User::id).select(&User::age)) ages.push_back(age);
+        return ages;
+    };
+    // Breaks the connection right before the n-th statement that starts with `word`.
+    const auto break_at = [](sluice::session& db, std::string word, int n) {
+        sluice::detail::session_access::impl(db).before_statement = [&db, word, n, seen = 0](std::uint64_t, std::string_view sql) mutable {
+            if (sql.substr(0, word.size()) == word && ++seen == n) break_connection(db);
+        };
+    };
+    {
+        // Lost at the third batch's UPDATE: the server rolled that batch back, and it runs again.
+        auto db = seeded(120);
+        const auto before = moved(db);
+        break_at(db, "UPDATE", 3);
+        CHECK(db.query<User>().update_in_batches(25, sluice::set(&User::age, col(&User::age) + 1000)) == 120);
+        disarm(db);
+        const auto after = moved(db);
+        REQUIRE(after.size() == before.size());
+        for (std::size_t i = 0; i < after.size(); ++i) CHECK(after[i] == before[i] + 1000);  // each row once
+    }
+    {
+        // Lost at the second batch's COMMIT: whether it committed is unknown, so it is not run
+        // again; the token continues after it.
+        auto db = seeded(120);
+        const auto ids = all_ids(db);
+        const auto before = moved(db);
+        break_at(db, "COMMIT", 2);
+        sluice::resume_token token;
+        try {
+            db.query<User>().update_in_batches(25, sluice::set(&User::age, col(&User::age) + 1000));
+            FAIL("the interrupted COMMIT should have been reported");
+        } catch (const sluice::batch_error& e) {
+            const std::string m = e.what();
+            CHECK(m.find("users: update_in_batches: the connection was lost during the COMMIT of the batch of keys (id=" +
+                         std::to_string(ids[25]) + ") to (id=" + std::to_string(ids[49]) + "), so whether it was applied is unknown") !=
+                  std::string::npos);
+            CHECK(m.find("Earlier batches are committed (25 rows)") != std::string::npos);
+            token = e.resume_token();
+        }
+        disarm(db);
+        CHECK(db.query<User>().resume(token).update_in_batches(25, sluice::set(&User::age, col(&User::age) + 1000)) == 120);
+        // Here the COMMIT never reached the server, so that batch was rolled back: its rows are
+        // unchanged, and no row moved twice.
+        const auto after = moved(db);
+        REQUIRE(after.size() == before.size());
+        for (std::size_t i = 0; i < after.size(); ++i) CHECK(after[i] == before[i] + (i >= 25 && i < 50 ? 0 : 1000));
+    }
+}
+
 TEST_CASE("KILL QUERY, lock wait timeouts and deadlocks are errors, never an early end of data") {
     if (support::is_sqlite()) {
         // SQLite's equivalent: a writer that cannot get the lock in time.

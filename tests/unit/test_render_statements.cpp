@@ -41,7 +41,7 @@ TEST_CASE("count, update and delete statements") {
     limited.limit = 3;
     CHECK(render_count(mysql_dialect(), limited).sql ==
           "SELECT COUNT(*) FROM (SELECT 1 FROM `users` WHERE `bio` IS NULL OR `age` < ? LIMIT ?) AS sluice_counted");
-    const std::vector<std::pair<std::size_t, sluice::value>> sets{{2, std::int64_t{31}}, {5, sluice::null_t{}}};
+    const std::vector<column_set> sets{{2, std::int64_t{31}, std::nullopt}, {5, sluice::null_t{}, std::nullopt}};
     const rendered u = render_update(mysql_dialect(), q, sets);
     CHECK(u.sql == "UPDATE `users` SET `age` = ?, `bio` = ? WHERE `bio` IS NULL OR `age` < ?");
     CHECK(u.params.size() == 3);

@@ -58,8 +58,7 @@ SLUICE_API std::vector<query_spec> partition_specs(const session_handle& s, cons
 
 // update_in_batches / remove_in_batches: `sets` empty means delete.
 SLUICE_API std::uint64_t run_in_batches(const session_handle& s, const query_spec& q, std::size_t batch_rows,
-                                        const std::vector<std::pair<std::size_t, value>>& sets,
-                                        const batch_options& options);
+                                        const std::vector<column_set>& sets, const batch_options& options);
 
 // Runs SELECT <columns> for the spec; columns are the model's, or `columns` when not empty; at
 // most `at_most` rows (first()). A resumed spec continues its scan: the rows after the token's
@@ -68,7 +67,7 @@ SLUICE_API void run_select(const session_handle& s, const query_spec& q, const s
                            row_sink sink, std::optional<std::uint64_t> at_most = std::nullopt);
 SLUICE_API std::uint64_t run_count(const session_handle& s, const query_spec& q);
 SLUICE_API bool run_exists(const session_handle& s, const query_spec& q);
-SLUICE_API std::uint64_t run_update(const session_handle& s, const query_spec& q, const std::vector<std::pair<std::size_t, value>>& sets);
+SLUICE_API std::uint64_t run_update(const session_handle& s, const query_spec& q, const std::vector<column_set>& sets);
 SLUICE_API std::uint64_t run_remove(const session_handle& s, const query_spec& q);
 // Reads the model's columns (in model order) from the row into obj.
 SLUICE_API void read_row(const table_info& t, row_reader& row, void* obj);

@@ -11,6 +11,7 @@
 #include <sluice/error.hpp>
 
 #include "backend/connection.hpp"
+#include "backend/sqlite/arith.hpp"
 #include "types/datetime.hpp"
 #include "sql/like.hpp"
 #include "backend/statement_cache.hpp"
@@ -228,6 +229,7 @@ public:
             if (sqlite3_create_function_v2(db_, "like", args, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, like_function,
                                            nullptr, nullptr, nullptr) != SQLITE_OK)
                 fail("like()");
+        if (!install_arith_functions(db_)) fail("arithmetic functions");
         // WAL lets readers run while a writer commits (with the rollback journal a reader waits,
         // and a steady writer starves it); NORMAL is WAL's durable-on-checkpoint setting.
         if (target.path != ":memory:") {
