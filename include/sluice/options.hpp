@@ -20,6 +20,17 @@ struct statement_event {
     std::span<const std::string> values;  // bound values as text, long ones cut
     std::chrono::nanoseconds elapsed;
     std::uint64_t rows;                    // affected (writes) or read (queries)
+    // The plan check's finding on this statement, the first page of a scan (see
+    // session::set_plan_check, plan_check::warn); empty for none.
+    std::string_view warning;
+};
+
+// What a yield_per/batches scan does when no index serves its order, so that every page would
+// read and sort every row its filters match (see session::set_plan_check).
+enum class plan_check {
+    off,    // no check (the default)
+    warn,   // the first page's statement_event carries the finding as .warning (SLUICE_ECHO prints it)
+    error,  // the scan throws sluice::error naming the index to add, before any row is handed out
 };
 
 // How yield_per, batches and the batched mutations survive a lost connection outside a

@@ -134,6 +134,12 @@ public:
     // --- connection -----------------------------------------------------------------------
     void set_retry_policy(const retry_policy& policy);
     const retry_policy& get_retry_policy() const;
+    // Before the first page of each yield_per/batches scan, checks from the table's indexes (not
+    // EXPLAIN, whose choice depends on the table's size and statistics) that an index gives the
+    // rows in the scan's order after its where() equalities; see plan_check for what a finding does.
+    // Not on a Spider table, whose indexes live on its backends.
+    void set_plan_check(plan_check mode);
+    plan_check get_plan_check() const;
     // The server's id for this connection (MariaDB CONNECTION_ID(); 0 on SQLite).
     std::uint64_t connection_id();
 

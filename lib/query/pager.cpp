@@ -4,6 +4,7 @@
 
 #include "model/messages.hpp"
 #include "query/keyset_page.hpp"
+#include "query/plan_check.hpp"
 #include "sql/render_keyset.hpp"
 #include "session/session_impl.hpp"
 #include "query/token.hpp"
@@ -25,6 +26,7 @@ struct pager::state {
     std::uint64_t rows_read = 0;   // including the current page
     std::size_t page_rows = 0;
     bool exhausted = false;
+    bool plan_checked = false;     // the plan check runs before the first page
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::unique_ptr<session_impl> snapshot;  // the scan's own connection, for consistent_snapshot()
     std::vector<long_key_check> long_keys;   // order keys the server may sort inexactly
@@ -67,6 +69,7 @@ pager::pager(const session_handle& s, query_spec spec, std::size_t page_size) : 
         st.snapshot = std::make_unique<session_impl>(target);
         st.snapshot->observer = owner.observer;
         st.snapshot->echo = owner.echo;
+        st.snapshot->plan = owner.plan;
         st.snapshot->run(st.snapshot->sql().begin_snapshot(), {});
         st.snapshot->transaction_depth = 1;  // a lost connection ends the scan: no silent re-read
     }
@@ -91,6 +94,10 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
     impl.with_retries([&] {
         rows = 0;
         const dialect& d = impl.sql_for(t);
+        if (!st.plan_checked) {
+            check_scan_order(impl, d, st.spec, st.terms);
+            st.plan_checked = true;
+        }
         const auto read = [&] {
             read_keyset_page(impl, d, st.spec, st.terms, st.last_key, request, {},
                              [&](row_reader& row) { read_object(t, row, slot(rows++), 0); });

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
+#include <utility>  // std::exchange
 
 #include "session/session_impl.hpp"
 
@@ -114,6 +115,7 @@ std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref>
         // automatic reconnect, which would silently drop session state and transactions.
         reconnect();
     }
+    const std::string warning = std::exchange(pending_warning, {});
     if (!observer && !echo) return guarded_run(sql, params, on_row);
     const auto start = std::chrono::steady_clock::now();
     const std::uint64_t rows = guarded_run(sql, params, on_row);
@@ -121,7 +123,8 @@ std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref>
     std::vector<std::string> shown;
     shown.reserve(params.size());
     for (const value_ref& v : params) shown.push_back(describe(v));
-    const statement_event event{sql, shown, elapsed, rows};
+    const statement_event event{sql, shown, elapsed, rows, warning};
+    if (echo && !warning.empty()) std::fprintf(stderr, "[sluice] warning: %s\n", warning.c_str());
     if (echo) {
         std::string line = "[sluice] " + std::string(sql);
         if (!shown.empty()) {

@@ -33,6 +33,9 @@ void session::set_retry_policy(const retry_policy& policy) {
 }
 const retry_policy& session::get_retry_policy() const { return handle().impl->retry; }
 
+void session::set_plan_check(plan_check mode) { impl().plan = mode; }
+plan_check session::get_plan_check() const { return handle().impl->plan; }
+
 std::uint64_t session::connection_id() {
     if (!impl().connected()) impl().reconnect();
     return impl().conn().server_connection_id();

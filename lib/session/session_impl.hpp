@@ -75,6 +75,9 @@ public:
     retry_policy retry;
     std::function<void(const statement_event&)> observer;
     bool echo = false;
+    plan_check plan = plan_check::off;
+    // A plan check finding for the statement log: the next statement's event carries it.
+    std::string pending_warning;
     // Test hook: called before every statement with its 1-based number on this session.
     std::function<void(std::uint64_t, std::string_view)> before_statement;
     std::uint64_t statements = 0;

@@ -126,6 +126,19 @@ public:
     // The first generated key of a multi-row INSERT of `rows` rows, from the id the backend
     // reports after it (MariaDB: the first; SQLite: the last rowid).
     virtual std::int64_t first_generated_id(std::int64_t reported, std::size_t rows) const noexcept = 0;
+    // The plan check (session::set_plan_check): the table's indexes as rows (index name, unique
+    // 0/1, usable 0/1, column name or NULL, descending 0/1, whole column 0/1), by index and
+    // position; one value bound: the table name.
+    virtual std::string_view describe_indexes() const noexcept = 0;
+    // Whether describe_indexes lists an index's implicit key suffix (SQLite's rowid) itself.
+    virtual bool index_suffix_listed() const noexcept = 0;
+    // Whether every index ends with t's primary key without naming it (InnoDB; SQLite's rowid,
+    // when the key is a single INTEGER PRIMARY KEY): then an index on the order keys alone serves
+    // an order with the key as tiebreak.
+    virtual bool index_ends_with_primary_key(const table_info& t) const noexcept = 0;
+    // Whether the server holding the table holds its indexes (a Spider front end does not: they
+    // live on the backends, so the plan check does not judge its tables).
+    virtual bool indexes_visible() const noexcept { return true; }
     // Whether a generated key is the greatest key of the table plus one (SQLite's INTEGER PRIMARY
     // KEY): insert_many, which holds the write lock, then knows each row's key before sending it,
     // and refuses a row whose key would not fit the key field's type. Where false, the server

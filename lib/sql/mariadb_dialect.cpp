@@ -273,6 +273,15 @@ public:
     bool is_retryable(int code, std::string_view sql_state) const noexcept override {
         return code == 1213 || code == 1205 || sql_state == "40001";
     }
+    // BTREE only (HASH and FULLTEXT give no order); a SUB_PART is a prefix, which gives none either.
+    std::string_view describe_indexes() const noexcept override {
+        return "SELECT INDEX_NAME, NON_UNIQUE = 0, INDEX_TYPE = 'BTREE', COLUMN_NAME, COLLATION = 'D', SUB_PART IS NULL "
+               "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
+               "ORDER BY INDEX_NAME, SEQ_IN_INDEX";
+    }
+    // InnoDB appends the primary key to every secondary index; STATISTICS does not show it.
+    bool index_suffix_listed() const noexcept override { return false; }
+    bool index_ends_with_primary_key(const table_info&) const noexcept override { return true; }
     std::string_view describe_columns() const noexcept override {
         return "SELECT c.COLUMN_NAME, c.COLUMN_TYPE, c.IS_NULLABLE = 'YES', COALESCE(k.ORDINAL_POSITION, 0) "
                "FROM information_schema.COLUMNS c LEFT JOIN information_schema.KEY_COLUMN_USAGE k "
@@ -312,6 +321,8 @@ public:
 
 class spider_dialect_impl final : public mysql_dialect_impl {
 public:
+    // Secondary indexes live on the backends (the front end holds none), out of the plan check's sight.
+    bool indexes_visible() const noexcept override { return false; }
     // Each branch (a = ? AND b > ?, then a > ?) is one range; the single-statement form is two,
     // and Spider 10.11 sends the second to the backends without its bound (pages repeat rows).
     bool keyset_branches() const noexcept override { return true; }

@@ -125,6 +125,17 @@ public:
     std::string_view begin_snapshot() const noexcept override { return "BEGIN"; }
     // SQLITE_BUSY and its extended codes: a write lock that could not be had, a stale snapshot.
     bool is_retryable(int code, std::string_view) const noexcept override { return (code & 0xff) == 5; }
+    // index_xinfo lists each index's rowid suffix (key = 0, cid -1), named here by the rowid's
+    // alias, the single INTEGER PRIMARY KEY column, where there is one; an expression is cid -2.
+    std::string_view describe_indexes() const noexcept override {
+        return "SELECT il.name, il.\"unique\", il.partial = 0, "
+               "CASE WHEN ii.cid = -1 THEN (SELECT ti.name FROM pragma_table_info(?1) AS ti WHERE ti.pk = 1 "
+               "AND upper(ti.type) = 'INTEGER' AND (SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) = 1) "
+               "ELSE ii.name END, ii.\"desc\", ii.cid <> -2 "
+               "FROM pragma_index_list(?1) AS il, pragma_index_xinfo(il.name) AS ii ORDER BY il.name, ii.seqno";
+    }
+    bool index_suffix_listed() const noexcept override { return true; }
+    bool index_ends_with_primary_key(const table_info& table) const noexcept override { return inline_primary_key(table); }
     std::string_view describe_columns() const noexcept override {
         return R"(SELECT name, type, "notnull" = 0 AND pk = 0, pk FROM pragma_table_info(?))";
     }

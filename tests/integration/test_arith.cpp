@@ -135,6 +135,15 @@ struct generated {
     onode tree;
 };
 
+template <class X, class Y> any_expr apply(onode::kind_t kind, const X& x, const Y& y) {
+    switch (kind) {
+    case onode::add: return x + y;
+    case onode::sub: return x - y;
+    case onode::mul: return x * y;
+    default: return x / y;
+    }
+}
+
 class generator {
 public:
     explicit generator(unsigned seed, bool nullable_leaf) : rng_(seed), nullable_leaf_(nullable_leaf) {}
@@ -185,15 +194,6 @@ public:
     std::mt19937& rng() { return rng_; }
 
 private:
-    template <class X, class Y> static any_expr apply(onode::kind_t kind, const X& x, const Y& y) {
-        switch (kind) {
-        case onode::add: return x + y;
-        case onode::sub: return x - y;
-        case onode::mul: return x * y;
-        default: return x / y;
-        }
-    }
-
     generated make_leaf() {
         const int choice = static_cast<int>(rng_() % (nullable_leaf_ ? 10 : 9));
         auto column = [](leaf l, auto member) -> generated {
