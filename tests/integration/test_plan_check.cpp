@@ -256,7 +256,10 @@ TEST_CASE("EXPLAIN: late keyset pages over an index read index ranges (a composi
     const late_page by_amount = late(customer, matching * 3 / 4, support::is_sqlite() ? R"("amount" = ? AND "payment_id" > ?)" : "");
     const late_page by_staff =
         late(db.query<Payment>().order_by(&Payment::staff_id), 4500, support::is_sqlite() ? R"("staff_id" = ? AND "payment_id" > ?)" : "");
-    for (const auto& [page, index] : {std::pair{by_amount, "ix_payment_customer_id_amount"}, std::pair{by_staff, "ix_payment_staff_id"}}) {
+    // No structured bindings: clang 14 cannot capture them (CAPTURE does).
+    for (const auto& checked : {std::pair{by_amount, "ix_payment_customer_id_amount"}, std::pair{by_staff, "ix_payment_staff_id"}}) {
+        const late_page& page = checked.first;
+        const std::string index = checked.second;
         CAPTURE(page.sql);
         const auto plan = explain(page);
         REQUIRE(!plan.empty());
@@ -264,7 +267,7 @@ TEST_CASE("EXPLAIN: late keyset pages over an index read index ranges (a composi
             const std::string detail = plan[0].back().value_or("");
             CAPTURE(detail);
             CHECK(detail.find("SEARCH") == 0);
-            CHECK(detail.find(std::string("USING INDEX ") + index) != std::string::npos);
+            CHECK(detail.find("USING INDEX " + index) != std::string::npos);
             for (const auto& row : plan) CHECK(row.back().value_or("").find("TEMP B-TREE") == std::string::npos);
         } else {
             // EXPLAIN columns: id, select_type, table, type, possible_keys, key, key_len, ref, rows, Extra

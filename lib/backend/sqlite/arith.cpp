@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -88,7 +89,8 @@ void negate(sqlite3_context* ctx, int, sqlite3_value** argv) {
 }
 
 // sluice_fit(x, lo, hi, column): x when it fits the column's range, else an error naming the column.
-// Integer bounds take integers only (a REAL there came from a floating-point operand).
+// Integer bounds take integers only (a REAL there came from a floating-point operand); REAL
+// bounds take any number, as a REAL.
 void fit(sqlite3_context* ctx, int, sqlite3_value** argv) {
     sqlite3_value* x = argv[0];
     if (sqlite3_value_type(x) == SQLITE_NULL) return sqlite3_result_null(ctx);
@@ -107,8 +109,12 @@ void fit(sqlite3_context* ctx, int, sqlite3_value** argv) {
         return fail(ctx, "sluice: out of range value for column '" + column + "': a floating-point value for an integer column");
     }
     const double v = sqlite3_value_double(x);
-    if (v >= sqlite3_value_double(argv[1]) && v <= sqlite3_value_double(argv[2])) return sqlite3_result_value(ctx, x);
-    fail(ctx, "sluice: out of range value for column '" + column + "'");
+    const double hi = sqlite3_value_double(argv[2]);
+    if (!(v >= sqlite3_value_double(argv[1]) && v <= hi)) return fail(ctx, "sluice: out of range value for column '" + column + "'");
+    // A float column (its bound is FLT_MAX) holds the value rounded to float, as MariaDB's FLOAT
+    // stores it; SQLite would keep the double.
+    if (hi == static_cast<double>(FLT_MAX)) return sqlite3_result_double(ctx, static_cast<double>(static_cast<float>(v)));
+    sqlite3_result_double(ctx, v);
 }
 
 }  // namespace
