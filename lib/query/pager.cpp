@@ -99,8 +99,12 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
             st.plan_checked = true;
         }
         const auto read = [&] {
-            read_keyset_page(impl, d, st.spec, st.terms, st.last_key, request, {},
-                             [&](row_reader& row) { read_object(t, row, slot(rows++), 0); });
+            try {
+                read_keyset_page(impl, d, st.spec, st.terms, st.last_key, request, {},
+                                 [&](row_reader& row) { read_object(t, row, slot(rows++), 0); });
+            } catch (const bind_mismatch& m) {
+                throw_query_value(t, m);
+            }
         };
         read();
         // An empty page ends the scan: make sure it was not a killed SELECT that reported nothing.

@@ -27,8 +27,7 @@ std::uint64_t run_checked(session_impl& s, const table_info& t, const rendered& 
             const column_info& c = t.columns[(*set_columns)[m.index]];
             throw conversion_error(column_message(t, c, m.what));
         }
-        throw conversion_error("sluice: " + std::string(t.name) + ": value " + std::to_string(m.index + 1) +
-                               " of the query: " + m.what);
+        throw_query_value(t, m);
     }
 }
 

@@ -80,6 +80,10 @@ void check_exact_writes(session_impl& s, const table_info& t, std::span<const va
     }
 }
 
+void throw_query_value(const table_info& t, const bind_mismatch& m) {
+    throw conversion_error("sluice: " + std::string(t.name) + ": value " + std::to_string(m.index + 1) + " of the query: " + m.what);
+}
+
 void check_exact_sets(session_impl& s, const table_info& t, const std::vector<column_set>& sets, std::string_view undone) {
     std::vector<value_ref> refs;
     std::vector<std::size_t> columns;

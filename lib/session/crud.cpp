@@ -71,10 +71,14 @@ bool session::get(const table_info& t, std::span<const value_ref> key, void* out
         throw error("sluice: get<" + std::string(t.name) + ">: the primary key has " + std::to_string(t.primary_key.size()) +
                     " column(s), " + std::to_string(key.size()) + " value(s) given");
     bool found = false;
-    impl().run(detail::render_select_by_key(impl().sql(), t), key, [&](detail::row_reader& row) {
-        detail::read_object(t, row, out);
-        found = true;
-    });
+    try {
+        impl().run(detail::render_select_by_key(impl().sql(), t), key, [&](detail::row_reader& row) {
+            detail::read_object(t, row, out);
+            found = true;
+        });
+    } catch (const detail::bind_mismatch& m) {
+        detail::throw_query_value(t, m);
+    }
     return found;
 }
 

@@ -30,6 +30,10 @@ struct column_limit {
 void check_exact_writes(session_impl& s, const table_info& t, std::span<const value_ref> params,
                         std::span<const std::size_t> param_columns, std::string_view undone);
 
+// A where() or key value the backend cannot bind (a decimal of more than 15 digits on SQLite, a
+// datetime outside MariaDB's years), as a conversion_error naming the table and the value.
+[[noreturn]] void throw_query_value(const table_info& t, const bind_mismatch& m);
+
 // The same for the assignments of query<T>::update and update_in_batches.
 void check_exact_sets(session_impl& s, const table_info& t, const std::vector<column_set>& sets, std::string_view undone);
 

@@ -441,6 +441,18 @@ TEST_CASE("existing schema: decimal sums equal the server's, filters and order a
           static_cast<std::uint64_t>(std::count_if(payments.begin(), payments.end(), [&](const Payment& p) { return p.amount > limit; })));
     CHECK(db.query<Payment>().where(col(&Payment::amount) >= 11).count() ==
           static_cast<std::uint64_t>(std::count_if(payments.begin(), payments.end(), [&](const Payment& p) { return p.amount >= sluice::decimal(11); })));
+    if (support::is_sqlite()) {
+        // 16 digits cannot be bound as a REAL exactly: refused, in a filter as in a write.
+        const sluice::decimal long_value{"1.234567890123456"};
+        CHECK_THROWS_WITH_AS(db.query<Payment>().where(col(&Payment::amount) > long_value).count(),
+                             doctest::Contains("payment: value 1 of the query: decimal 1.234567890123456 has 16 digits"),
+                             sluice::conversion_error);
+        auto scan = [&] {
+            for (const Payment& p : db.query<Payment>().where(col(&Payment::amount) > long_value).yield_per(10)) (void)p;
+        };
+        CHECK_THROWS_AS(scan(), sluice::conversion_error);
+        CHECK_THROWS_AS(db.get<Payment>(long_value), sluice::conversion_error);
+    }
     const auto first = db.query<Payment>().order_by(sluice::desc(&Payment::amount)).first();
     REQUIRE(first);
     CHECK(first->amount.to_string() == "999.99");
