@@ -16,19 +16,38 @@ bool limited(const column_info& c, const dialect& d) {
     return c.kind == column_kind::decimal || (c.kind == column_kind::datetime && d.truncates_fractional_seconds());
 }
 
-column_limit parse_limit(std::string_view declared) {
+// Skips spaces, then reads a number: "DECIMAL( 10 , 2 )" as well as "decimal(10,2)".
+bool read_number(std::string_view text, std::size_t& at, int& out) {
+    while (at < text.size() && text[at] == ' ') ++at;
+    const auto [end, ec] = std::from_chars(text.data() + at, text.data() + text.size(), out);
+    if (ec != std::errc{}) return false;
+    at = static_cast<std::size_t>(end - text.data());
+    while (at < text.size() && text[at] == ' ') ++at;
+    return true;
+}
+
+column_limit parse_limit(std::string_view declared, bool bare_decimal_is_10_0) {
     column_limit out;
     const std::string type = ascii_lowercase(declared);
     const std::string_view head = type_head(type);
-    if (head == "decimal" || head == "numeric") {
-        // decimal(p,s), decimal(p) (scale 0) or decimal (10,0)
-        out.precision = 10;
-        out.scale = 0;
-        if (const std::size_t open = type.find('('); open != std::string::npos) {
-            const char* p = type.data() + open + 1;
-            const char* end = type.data() + type.size();
-            auto [next, ec] = std::from_chars(p, end, out.precision);
-            if (ec == std::errc{} && next < end && *next == ',') std::from_chars(next + 1, end, out.scale);
+    if (head == "decimal" || head == "numeric" || head == "dec" || head == "fixed") {
+        std::size_t at = head.size();
+        while (at < type.size() && type[at] == ' ') ++at;
+        if (at < type.size() && type[at] == '(') {
+            ++at;
+            int precision = 0, scale = 0;
+            if (read_number(type, at, precision)) {
+                if (at < type.size() && type[at] == ',') {
+                    ++at;
+                    if (!read_number(type, at, scale)) return out;
+                }
+                out.precision = precision;
+                out.scale = scale;
+            }
+        } else if (bare_decimal_is_10_0) {
+            // MariaDB: DECIMAL alone is DECIMAL(10,0). SQLite: a bare NUMERIC holds what it is given.
+            out.precision = 10;
+            out.scale = 0;
         }
     }
     out.fraction_digits = fractional_digits(type);
@@ -37,17 +56,27 @@ column_limit parse_limit(std::string_view declared) {
 
 }  // namespace
 
-const std::vector<column_limit>& session_impl::column_limits(const table_info& t) {
-    auto known = column_limits_.find(t.name);
-    if (known != column_limits_.end()) return known->second;
-    std::vector<column_limit> limits(t.columns.size());
-    const value_ref name{t.name};
-    guarded_run(sql().describe_columns(), std::span(&name, 1), [&](row_reader& row) {
-        const std::string live = ascii_lowercase(row.get_text(0));
-        for (std::size_t i = 0; i < t.columns.size(); ++i)
-            if (ascii_lowercase(t.columns[i].name) == live) limits[i] = parse_limit(row.get_text(1));
-    }, false);
-    return column_limits_.insert_or_assign(std::string(t.name), std::move(limits)).first->second;
+const std::vector<column_limit>& session_impl::limits_for(const table_info& t) {
+    static const std::vector<column_limit> none;
+    const auto now = std::chrono::steady_clock::now();
+    auto known = column_limits_.find(&t);
+    if (known == column_limits_.end() || now - known->second.at > engine_lookup_ttl) {
+        model_limits limits{std::vector<column_limit>(t.columns.size()), now};
+        bool found = false;
+        const value_ref name{t.name};
+        // MariaDB reports DECIMAL alone as decimal(10,0); SQLite keeps the declaration as written.
+        const bool bare_decimal_is_10_0 = !sql().table_engine_query().empty();
+        guarded_run(sql().describe_columns(), std::span(&name, 1), [&](row_reader& row) {
+            found = true;
+            const std::string live = ascii_lowercase(row.get_text(0));
+            for (std::size_t i = 0; i < t.columns.size(); ++i)
+                if (ascii_lowercase(t.columns[i].name) == live) limits.by_column[i] = parse_limit(row.get_text(1), bare_decimal_is_10_0);
+        }, false);
+        // No such table (yet): nothing to check against, and nothing kept for next time.
+        if (!found) return none;
+        known = column_limits_.insert_or_assign(&t, std::move(limits)).first;
+    }
+    return known->second.by_column;
 }
 
 void check_exact_writes(session_impl& s, const table_info& t, std::span<const value_ref> params,
@@ -56,7 +85,8 @@ void check_exact_writes(session_impl& s, const table_info& t, std::span<const va
     bool any = false;
     for (std::size_t c : param_columns) any = any || limited(t.columns[c], d);
     if (!any) return;
-    const std::vector<column_limit>& limits = s.column_limits(t);
+    const std::vector<column_limit>& limits = s.limits_for(t);
+    if (limits.empty()) return;
     for (std::size_t i = 0; i < params.size(); ++i) {
         const std::size_t column = param_columns[i % param_columns.size()];
         const column_limit& limit = limits[column];

@@ -62,7 +62,7 @@ void session_impl::reconnect() {
     ++generation;
     doomed_depth = 0;
     transaction_depth = 0;
-    spider_tables_.clear();
+    forget_table_engines();
 }
 
 void session_impl::with_retries(function_ref<void()> attempt, function_ref<std::string()> resume_token) {
@@ -109,7 +109,7 @@ std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref>
     if (first_word(sql) == std::string_view::npos)
         throw statement_error("sluice: the query is empty (only blanks or comments) [in: " + std::string(sql.substr(0, 200)) + "]",
                               1065, "42000");
-    if (!spider_tables_.empty() && may_change_tables(sql)) spider_tables_.clear();
+    if ((!spider_tables_.empty() || !column_limits_.empty()) && may_change_tables(sql)) forget_table_engines();
     if (lost_ || !conn_) {
         // The previous statement lost the connection: start a new one. Never libmariadb's
         // automatic reconnect, which would silently drop session state and transactions.

@@ -51,8 +51,10 @@ public:
         spider_tables_.clear();
         column_limits_.clear();
     }
-    // The live limits of t's columns, by model column (looked up once; forgotten with the engines).
-    const std::vector<column_limit>& column_limits(const table_info& t);
+    // The limits of t's columns in the live table, by model column: looked up once per model
+    // (two models of one table each get their own), kept for engine_lookup_ttl, forgotten with
+    // the engines, after DDL through this session and on reconnect. Empty while there is no table.
+    const std::vector<column_limit>& limits_for(const table_info& t);
     static constexpr std::chrono::seconds engine_lookup_ttl{30};
     connection& conn() noexcept { return *conn_; }
     bool connected() const noexcept { return conn_ && !lost_; }
@@ -97,7 +99,11 @@ private:
         std::chrono::steady_clock::time_point at;
     };
     std::map<std::string, engine_lookup, std::less<>> spider_tables_;  // by table name
-    std::map<std::string, std::vector<column_limit>, std::less<>> column_limits_;
+    struct model_limits {
+        std::vector<column_limit> by_column;  // by model column
+        std::chrono::steady_clock::time_point at;
+    };
+    std::map<const table_info*, model_limits> column_limits_;
     // The thread running a statement on this session now (none between statements): a second
     // thread arriving meanwhile is an error, not a corrupted connection.
     std::atomic<std::thread::id> running_thread_{};

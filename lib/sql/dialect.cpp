@@ -100,6 +100,73 @@ int fractional_digits(std::string_view declared) {
     return 0;
 }
 
+sql_type_parts split_sql_type(std::string_view s) {
+    sql_type_parts out;
+    std::size_t i = 0;
+    auto spaces = [&] { while (i < s.size() && s[i] == ' ') ++i; };
+    auto quoted = [&] {  // s[i] is a quote: to the closing one ('' is a quote inside)
+        for (++i; i < s.size(); ++i) {
+            if (s[i] != '\'') continue;
+            if (i + 1 < s.size() && s[i + 1] == '\'') { ++i; continue; }
+            ++i;
+            return;
+        }
+    };
+    auto word = [&] {
+        const std::size_t begin = i;
+        while (i < s.size() && s[i] != ' ' && s[i] != '(' && s[i] != ')') ++i;
+        return s.substr(begin, i - begin);
+    };
+    auto with_parentheses = [&](std::size_t begin) {  // CURRENT_TIMESTAMP(3)
+        if (i < s.size() && s[i] == '(') {
+            while (i < s.size() && s[i] != ')') ++i;
+            if (i < s.size()) ++i;
+        }
+        return s.substr(begin, i - begin);
+    };
+    spaces();
+    out.head = word();
+    spaces();
+    if (i < s.size() && s[i] == '(') {
+        const std::size_t begin = ++i;
+        while (i < s.size() && s[i] != ')') {
+            if (s[i] == '\'') quoted();
+            else ++i;
+        }
+        out.arguments = s.substr(begin, i - begin);
+        if (i < s.size()) ++i;
+    }
+    while (true) {
+        spaces();
+        if (i >= s.size()) break;
+        const std::string_view w = word();
+        if (w.empty()) { ++i; continue; }
+        const std::string lower = ascii_lowercase(w);
+        if (lower == "default") {
+            spaces();
+            const std::size_t begin = i;
+            if (i < s.size() && s[i] == '\'') {
+                quoted();
+                out.default_value = s.substr(begin, i - begin);
+            } else {
+                word();
+                out.default_value = with_parentheses(begin);
+            }
+        } else if (lower == "on") {
+            spaces();
+            word();  // UPDATE
+            spaces();
+            const std::size_t begin = i;
+            word();
+            with_parentheses(begin);
+            out.on_update_now = true;
+        } else {
+            out.modifiers.push_back(w);
+        }
+    }
+    return out;
+}
+
 std::string arith_refused(expr_op op) {
     throw error("sluice: internal error: expression node " + std::to_string(static_cast<int>(op)) + " is not arithmetic");
 }

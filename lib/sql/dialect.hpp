@@ -160,8 +160,9 @@ const dialect& dialect_of(backend b) noexcept;
 // keyset pages branch by branch and key bounds as row constructors, so that every read the
 // front end sends to a backend is a single index range; DELETE in the multi-table form.
 const dialect& spider_dialect() noexcept;
-// MariaDB statements on a table with text columns in a non-binary collation (an existing schema's
-// utf8mb4_general_ci, latin1_swedish_ci): like() is the server's own LIKE, in that collation.
+// MariaDB statements on a table with text columns in a collation other than a NO PAD binary one
+// (an existing schema's utf8mb4_general_ci, latin1_swedish_ci, utf8mb4_bin): like() compares in the
+// column's collation, without a byte-order prefix range.
 const dialect& mysql_collated_dialect() noexcept;
 
 // Quotes with `quote_char`, after validating the identifier.
@@ -181,6 +182,17 @@ std::string label_list(const column_info& c, bool backslash_escapes);
 std::string_view type_head(std::string_view declared);
 // Whether a declaration has `word` (lowercase) as a word of its own ("unsigned", "default").
 bool contains_word(std::string_view declared, std::string_view word);
+// The parts of a column_option's sql_type (checked at compile time by is_sql_type_declaration):
+// dialects that cannot take it as written rebuild it from these, never from searches of the text.
+struct sql_type_parts {
+    std::string_view head;                     // "DECIMAL"
+    std::string_view arguments;                // "5,2", "'G','PG'": inside the parentheses; empty if none
+    std::vector<std::string_view> modifiers;   // words after them (UNSIGNED, CHARACTER, SET, utf8mb4, ...)
+    std::string_view default_value;            // after DEFAULT, as written: 'x', -1.5, NULL, CURRENT_TIMESTAMP(3)
+    bool on_update_now = false;                // ON UPDATE CURRENT_TIMESTAMP
+};
+sql_type_parts split_sql_type(std::string_view declared);
+
 // Fractional-second digits a DATETIME/TIMESTAMP/TIME declaration holds (0 without "(n)"); -1 for
 // other types.
 int fractional_digits(std::string_view declared);

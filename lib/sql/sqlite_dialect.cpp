@@ -2,6 +2,9 @@
 // read branch by branch.
 #include "sql/dialect.hpp"
 #include "types/ascii.hpp"
+#include "types/datetime.hpp"
+
+#include <sluice/error.hpp>
 
 #include <algorithm>
 #include <iterator>
@@ -19,18 +22,20 @@ public:
     // UNSIGNED, character sets, MariaDB-only types) becomes the field's storage class.
     std::string type_name(const table_info& table, const column_info& column) const override {
         if (!column.sql_type.empty()) {
-            const std::string head = ascii_lowercase(type_head(column.sql_type));
+            const sql_type_parts parts = split_sql_type(column.sql_type);
+            const std::string head = ascii_lowercase(parts.head);
             static constexpr std::string_view kept[] = {"tinyint", "smallint", "int", "integer", "bigint", "decimal",
                                                         "numeric", "float", "double", "real", "bool", "boolean", "char",
                                                         "varchar", "text", "blob", "date", "datetime", "timestamp", "clob"};
-            const bool modifiers = contains_word(column.sql_type, "unsigned") || contains_word(column.sql_type, "zerofill");
-            if (!modifiers && std::find(std::begin(kept), std::end(kept), head) != std::end(kept)) {
-                std::string_view declared = column.sql_type;
-                const std::size_t close = declared.find(')');
-                declared = close != std::string_view::npos ? declared.substr(0, close + 1) : type_head(declared);
+            bool sign_modifiers = false;
+            for (std::string_view m : parts.modifiers)
+                sign_modifiers = sign_modifiers || ascii_lowercase(m) == "unsigned" || ascii_lowercase(m) == "zerofill";
+            if (!sign_modifiers && std::find(std::begin(kept), std::end(kept), head) != std::end(kept)) {
                 // INTEGER PRIMARY KEY is the rowid only when spelled exactly so.
                 if (table.auto_increment && column.primary_key) return "INTEGER";
-                return std::string(declared);
+                std::string declared(parts.head);
+                if (!parts.arguments.empty()) declared += "(" + std::string(parts.arguments) + ")";
+                return declared;
             }
         }
         switch (column.kind) {
@@ -56,19 +61,41 @@ public:
         if (table.auto_increment && column.primary_key) return "INTEGER PRIMARY KEY";
         std::string def = type_name(table, column);
         if (!column.nullable) def += " NOT NULL";
-        // sluice's fixed-width text form of "now", so server-filled times compare and sort with the others.
-        constexpr std::string_view now = " DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')";
-        const std::string lower = ascii_lowercase(column.sql_type);
-        if (const std::size_t at = lower.find(" default "); at != std::string::npos) {
-            // DEFAULT <literal> as given; MariaDB's ON UPDATE has no SQLite form and is dropped.
-            std::string_view rest = column.sql_type.substr(at + 1);
-            if (lower.compare(at + 9, 17, "current_timestamp") == 0) def += now;
-            else def += " " + std::string(rest.substr(0, ascii_lowercase(rest).find(" on update")));
-        } else if (column.server_default && column.kind == column_kind::datetime) {
+        const sql_type_parts parts = split_sql_type(column.sql_type);
+        // DEFAULT <literal> as given (MariaDB's ON UPDATE has no SQLite form and is dropped), except
+        // that times take sluice's fixed-width text form, so they compare and sort with the others.
+        const bool is_time = column.kind == column_kind::datetime || column.kind == column_kind::date;
+        const std::string now = column.kind == column_kind::date ? " DEFAULT (date('now'))"
+                                                                 : " DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')";
+        if (!parts.default_value.empty()) {
+            const std::string literal = ascii_lowercase(parts.default_value);
+            if (literal.starts_with("current_timestamp") || literal.starts_with("now")) {
+                def += now;
+            } else if (is_time && parts.default_value.front() == '\'') {
+                std::string text(parts.default_value.substr(1, parts.default_value.size() - 2));
+                std::string formatted;
+                if (const auto t = parse_datetime(text); t && column.kind == column_kind::datetime) {
+                    char out[datetime_text_size + 1];
+                    if (format_datetime(*t, out)) formatted = out;
+                } else if (t && *t == floor<std::chrono::days>(*t)) {
+                    char out[date_text_size + 1];
+                    if (format_date(floor<std::chrono::days>(*t), out)) formatted = out;
+                }
+                if (formatted.empty())
+                    throw error("sluice: " + std::string(table.name) + "." + std::string(column.name) + ": DEFAULT " +
+                                std::string(parts.default_value) + " is not a " + std::string(to_string(column.kind)));
+                def += " DEFAULT " + quoted_literal(formatted, false);
+            } else {
+                def += " DEFAULT " + std::string(parts.default_value);
+            }
+        } else if (column.server_default && is_time) {
             def += now;
         }
         if (!column.labels.empty() && !column.label_set)
             def += " CHECK (" + quote(column.name) + " IN (" + label_list(column, false) + "))";
+        else if (ascii_lowercase(parts.head) == "enum" && !parts.arguments.empty())
+            // The labels as the sql_type quotes them (checked: quoted literals without backslashes).
+            def += " CHECK (" + quote(column.name) + " IN (" + std::string(parts.arguments) + "))";
         return def;
     }
     bool inline_primary_key(const table_info& table) const noexcept override { return table.auto_increment; }

@@ -445,7 +445,7 @@ TEST_CASE("existing schema: decimal sums equal the server's, filters and order a
         // 16 digits cannot be bound as a REAL exactly: refused, in a filter as in a write.
         const sluice::decimal long_value{"1.234567890123456"};
         CHECK_THROWS_WITH_AS(db.query<Payment>().where(col(&Payment::amount) > long_value).count(),
-                             doctest::Contains("payment: value 1 of the query: decimal 1.234567890123456 has 16 digits"),
+                             doctest::Contains("payment: value 1 of the query: decimal 1.234567890123456 has 16 significant digits"),
                              sluice::conversion_error);
         auto scan = [&] {
             for (const Payment& p : db.query<Payment>().where(col(&Payment::amount) > long_value).yield_per(10)) (void)p;
@@ -598,4 +598,300 @@ TEST_CASE("existing schema: a GEOMETRY column reads and writes as the server's i
     Place copy{0, first->location};
     db.insert(copy);
     CHECK(db.scalar("SELECT ST_AsText(location) FROM places WHERE id = ?", copy.id) == "POINT(1.5 -2.25)");
+}
+
+namespace {
+struct Entry {
+    static constexpr std::string_view table_name = "entries";
+    static constexpr std::array<std::string_view, 1> indexes{"amount"};
+    static constexpr sluice::column_option columns[] = {{.field = "amount", .sql_type = "DECIMAL(12,4)"},
+                                                        {.field = "fee", .sql_type = "DECIMAL(6,2)"}};
+    std::int64_t id = 0;
+    sluice::decimal amount;
+    std::optional<sluice::decimal> fee;
+    Rating rating = Rating::g;
+    bool operator==(const Entry&) const = default;
+};
+
+sluice::decimal random_decimal(std::mt19937_64& rng, int integer_digits, int scale) {
+    std::int64_t bound = 1;
+    for (int i = 0; i < integer_digits + scale; ++i) bound *= 10;
+    const auto u = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(bound)) - (rng() % 3 == 0 ? bound / 2 : 0);
+    // Fewer fractional digits sometimes: 2.5 in a DECIMAL(12,4) column reads back as 2.5000.
+    const int written_scale = static_cast<int>(rng() % static_cast<std::uint64_t>(scale + 1));
+    std::int64_t drop = 1;
+    for (int i = written_scale; i < scale; ++i) drop *= 10;
+    return sluice::decimal::from_unscaled(u / drop, written_scale);
+}
+}  // namespace
+
+TEST_CASE("existing schema: random decimals filter, order, page and resume as C++ computes") {
+    auto db = support::connect();
+    db.drop_table<Entry>();
+    db.create_table<Entry>();
+    db.verify<Entry>();
+    std::mt19937_64 rng(424242);
+    std::vector<Entry> rows;
+    for (int i = 0; i < 700; ++i) {
+        Entry e;
+        e.amount = rng() % 7 == 0 && !rows.empty() ? rows[rng() % rows.size()].amount : random_decimal(rng, 8, 4);  // ties
+        if (rng() % 4) e.fee = random_decimal(rng, 4, 2);
+        e.rating = static_cast<Rating>(rng() % 5);
+        rows.push_back(e);
+    }
+    db.insert_many(rows);
+    std::vector<Entry> stored = db.query<Entry>().order_by(&Entry::id).all();
+    REQUIRE(stored.size() == rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        CHECK(stored[i].amount == rows[i].amount);
+        CHECK(stored[i].amount.scale() == 4);  // shown at the declared scale on both backends
+        CHECK(stored[i].fee == rows[i].fee);
+    }
+    for (int round = 0; round < 12; ++round) {
+        sluice::decimal low = random_decimal(rng, 8, 4), high = random_decimal(rng, 8, 4);
+        if (high < low) std::swap(low, high);
+        const bool descending = round % 2 == 1;
+        const std::size_t page = 1 + rng() % 40;
+        std::vector<Entry> expected;
+        for (const Entry& e : stored)
+            if (e.amount >= low && e.amount <= high && e.rating != Rating::r) expected.push_back(e);
+        std::stable_sort(expected.begin(), expected.end(), [&](const Entry& a, const Entry& b) {
+            if (a.amount != b.amount) return descending ? b.amount < a.amount : a.amount < b.amount;
+            return a.id < b.id;
+        });
+        auto q = db.query<Entry>()
+                     .where(col(&Entry::amount) >= low && col(&Entry::amount) <= high && col(&Entry::rating) != Rating::r)
+                     .order_by(descending ? sluice::desc(&Entry::amount) : sluice::asc(&Entry::amount))
+                     .order_by(&Entry::id);
+        INFO("round " << round << " page " << page << " [" << low.to_string() << ", " << high.to_string() << "]");
+        CHECK(q.count() == expected.size());
+        std::vector<Entry> got;
+        std::string token;
+        {
+            auto range = q.yield_per(page);
+            for (const Entry& e : range) {
+                got.push_back(e);
+                if (got.size() == expected.size() / 2) {
+                    token = range.token();
+                    break;
+                }
+            }
+        }
+        if (!token.empty())
+            for (const Entry& e : q.resume(token).yield_per(page)) got.push_back(e);
+        CHECK(got == expected);
+    }
+}
+
+// --- cases found by review ------------------------------------------------------------------
+
+namespace {
+struct PriceWide {
+    static constexpr std::string_view table_name = "exp_price";
+    std::int64_t id = 0;
+    std::string note;
+    sluice::decimal price;
+};
+struct PriceNarrow {  // the same table, fewer columns: its limits are its own
+    static constexpr std::string_view table_name = "exp_price";
+    std::int64_t id = 0;
+    sluice::decimal price;
+};
+struct Lite {
+    static constexpr std::string_view table_name = "exp_lite";
+    static constexpr bool auto_increment = false;
+    std::int64_t id = 0;
+    sluice::decimal amount;
+};
+struct Defaults {
+    static constexpr std::string_view table_name = "exp_defaults";
+    static constexpr sluice::column_option columns[] = {
+        {.field = "at", .sql_type = "DATETIME DEFAULT '2020-01-01 00:00:00'", .server_default = true},
+        {.field = "mode", .sql_type = "ENUM('keep default 0 ','turn on update off','a) x')"},
+        {.field = "word", .sql_type = "VARCHAR(30) DEFAULT 'turn on update off'", .server_default = true},
+        {.field = "stamp", .sql_type = "TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3)", .server_default = true},
+        {.field = "spaced", .sql_type = "DECIMAL(10, 2)"},
+        {.field = "wide", .sql_type = "DECIMAL(18,6)"},
+    };
+    std::int64_t id = 0;
+    sluice::datetime at{};
+    std::string mode;
+    std::string word;
+    sluice::datetime stamp{};
+    sluice::decimal spaced;
+    sluice::decimal wide;
+};
+
+struct ExpPad {
+    static constexpr std::string_view table_name = "exp_pad";
+    std::int64_t id = 0;
+    std::string name;
+    std::string code;
+};
+
+struct AsNumbers {
+    static constexpr std::string_view table_name = "payment";
+    static constexpr std::array<std::string_view, 1> primary_key{"payment_id"};
+    std::int64_t payment_id = 0;
+    std::int32_t customer_id = 0;
+    double amount = 0;
+};
+
+struct AsInteger {
+    static constexpr std::string_view table_name = "payment";
+    static constexpr std::array<std::string_view, 1> primary_key{"payment_id"};
+    std::int64_t payment_id = 0;
+    std::int32_t customer_id = 0;
+    std::int64_t amount = 0;
+};
+
+struct Stamped {
+    static constexpr std::string_view table_name = "film_stamps";
+    static constexpr sluice::column_option columns[] = {{.field = "at", .sql_type = "TIMESTAMP"}};
+    std::int64_t id = 0;
+    sluice::datetime at{};
+};
+
+struct UniqueText {
+    static constexpr std::string_view table_name = "unique_texts";
+    static constexpr std::array<std::string_view, 1> unique_indexes{"body"};
+    static constexpr sluice::column_option columns[] = {{.field = "body", .sql_type = "TEXT"}};
+    std::int64_t id = 0;
+    std::string body;
+};
+}  // namespace
+
+TEST_CASE("existing schema: column limits are per model and follow DDL run through the session") {
+    auto db = support::connect();
+    db.execute("DROP TABLE IF EXISTS exp_price");
+    db.execute(support::is_sqlite() ? "CREATE TABLE exp_price (id INTEGER PRIMARY KEY, note VARCHAR(20) NOT NULL, price DECIMAL(5,2) NOT NULL)"
+                                    : "CREATE TABLE exp_price (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20) NOT NULL, price DECIMAL(5,2) NOT NULL)");
+    PriceWide w{0, "n", sluice::decimal{"1.25"}};
+    db.insert(w);
+    PriceNarrow n{0, sluice::decimal{"2.999"}};
+    CHECK_THROWS_WITH_AS(db.insert(n), doctest::Contains("exp_price.price (decimal): 2.999 does not fit DECIMAL(5,2)"),
+                         sluice::conversion_error);
+    // A table that does not exist yet has no limits to remember.
+    db.execute("DROP TABLE IF EXISTS exp_lite");
+    Lite l{1, sluice::decimal{"1.5"}};
+    CHECK_THROWS_AS(db.insert(l), sluice::statement_error);
+    db.execute("CREATE TABLE exp_lite (id BIGINT PRIMARY KEY, amount DECIMAL(6,3) NOT NULL)");
+    l.amount = sluice::decimal{"2.9999"};
+    CHECK_THROWS_WITH_AS(db.insert(l), doctest::Contains("does not fit DECIMAL(6,3)"), sluice::conversion_error);
+    l.amount = sluice::decimal{"1.234"};
+    db.insert(l);
+    // DDL through the session is seen at once.
+    if (support::is_sqlite()) {
+        db.execute("DROP TABLE exp_lite");
+        db.execute("CREATE TABLE exp_lite (id BIGINT PRIMARY KEY, amount DECIMAL(6,2) NOT NULL)");
+    } else {
+        db.execute("DELETE FROM exp_lite");
+        db.execute("ALTER TABLE exp_lite MODIFY amount DECIMAL(6,2) NOT NULL");
+    }
+    CHECK_THROWS_WITH_AS(db.insert(l), doctest::Contains("does not fit DECIMAL(6,2)"), sluice::conversion_error);
+}
+
+TEST_CASE("existing schema: sql_type text becomes DDL through its parts only; defaults, spaces and wide decimals") {
+    auto db = support::connect();
+    db.drop_table<Defaults>();
+    db.create_table<Defaults>();  // labels and literals that hold "default", "on update" and ')'
+    db.verify<Defaults>();
+    Defaults d;
+    d.mode = "turn on update off";
+    d.spaced = sluice::decimal{"2.50"};
+    d.wide = sluice::decimal{"1234567890.5"};  // 10 integer digits in DECIMAL(18,6)
+    db.insert(d);
+    auto got = db.get<Defaults>(d.id);
+    REQUIRE(got);
+    CHECK(got->at == support::at(2020, 1, 1));
+    CHECK(got->word == "turn on update off");
+    CHECK(got->spaced.to_string() == "2.50");
+    CHECK(got->wide.to_string() == "1234567890.500000");
+    // The server-filled literal compares like any value sluice writes.
+    CHECK(db.query<Defaults>().where(col(&Defaults::at) == got->at).count() == 1);
+    // A value read back (trailing zeros at the declared scale) is written back as it is.
+    db.update(*got);
+    CHECK(db.query<Defaults>().where(col(&Defaults::wide) == got->wide).count() == 1);
+    d.id = 0;
+    d.mode = "not a label";
+    CHECK_THROWS_AS(db.insert(d), sluice::statement_error);  // ENUM on MariaDB, CHECK on SQLite
+    d.mode = "a) x";
+    d.spaced = sluice::decimal{"3"};
+    db.insert(d);
+    CHECK(db.get<Defaults>(d.id)->spaced.to_string() == "3.00");
+}
+
+TEST_CASE("existing schema: like() in PAD SPACE binary and mixed-collation tables matches the server's LIKE (MariaDB)") {
+    if (support::is_sqlite()) return;  // SQLite has no collations of this kind
+    auto db = support::connect();
+    db.execute("DROP TABLE IF EXISTS exp_pad");
+    db.execute("CREATE TABLE exp_pad (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) NOT NULL, "
+               "code VARCHAR(50) COLLATE utf8mb4_nopad_bin NOT NULL, KEY (name), KEY (code)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+    const std::vector<std::string> values = {"ab", "ab\t1", "ab\n", "abc", "ab 1", "a\xF0\x9F\x98\x80", "a\xC3\xA9", "a"};
+    for (const std::string& v : values) db.execute("INSERT INTO exp_pad (name, code) VALUES (?, ?)", v, v);
+    for (const std::string pattern : {"ab%", "a%", "ab_%", "a\xF0\x9F\x98\x80%"}) {
+        INFO(pattern);
+        const auto expected = std::stoull(*db.scalar("SELECT COUNT(*) FROM exp_pad IGNORE INDEX (name) WHERE name LIKE ?", pattern));
+        CHECK(db.query<ExpPad>().where(col(&ExpPad::name).like(pattern)).count() == expected);
+        const auto expected_code = std::stoull(*db.scalar("SELECT COUNT(*) FROM exp_pad IGNORE INDEX (code) WHERE code LIKE ?", pattern));
+        CHECK(db.query<ExpPad>().where(col(&ExpPad::code).like(pattern)).count() == expected_code);
+    }
+}
+
+TEST_CASE("existing schema: README promises on conversions, decimal reads, upserts and refusals") {
+    auto db = support::connect();
+    create_schema(db);
+    std::mt19937_64 rng(77);
+    std::vector<Film> films;
+    for (int i = 0; i < 40; ++i) films.push_back(random_film(rng, i));
+    db.insert_many(films);
+    // Resume over a type_conversion order key.
+    std::vector<std::int64_t> expected;
+    for (const Film& f : db.query<Film>().all()) expected.push_back(f.replacement_cost.value);
+    std::sort(expected.begin(), expected.end());
+    std::vector<std::int64_t> got;
+    std::string token;
+    {
+        auto range = db.query<Film>().order_by(&Film::replacement_cost).yield_per(3);
+        for (const Film& f : range) {
+            got.push_back(f.replacement_cost.value);
+            if (got.size() == 17) { token = range.token(); break; }
+        }
+    }
+    for (const Film& f : db.query<Film>().order_by(&Film::replacement_cost).resume(token).yield_per(3)) got.push_back(f.replacement_cost.value);
+    CHECK(got == expected);
+    CHECK(db.query<Film>().where(col(&Film::replacement_cost) > Cents{0}).count() ==
+          static_cast<std::uint64_t>(std::count_if(expected.begin(), expected.end(), [](std::int64_t v) { return v > 0; })));
+    // A DECIMAL column read into double (nearest) and into an integer (whole values only).
+    Payment p{0, 1, sluice::decimal{"12.34"}};
+    db.insert(p);
+    CHECK(db.get<AsNumbers>(p.payment_id)->amount == 12.34);
+    CHECK_THROWS_AS(db.get<AsInteger>(p.payment_id), sluice::conversion_error);
+    Payment whole{0, 1, sluice::decimal{"12.00"}};
+    db.insert(whole);
+    CHECK(db.get<AsInteger>(whole.payment_id)->amount == 12);
+    // upsert and upsert_many leave server-filled columns to the server.
+    Film f = random_film(rng, 500);
+    db.upsert(f);
+    const auto first = db.get<Film>(f.film_id);
+    REQUIRE(first);
+    CHECK(first->last_update.time_since_epoch().count() > 0);
+    f.rental_rate = sluice::decimal{"1.11"};
+    f.last_update = support::at(1990, 1, 1);
+    std::vector<Film> again{f};
+    db.upsert_many(again);
+    const auto second = db.get<Film>(f.film_id);
+    CHECK(second->rental_rate == sluice::decimal{"1.11"});
+    CHECK(second->last_update != support::at(1990, 1, 1));
+    // A fraction a TIMESTAMP cannot keep, through insert_many (MariaDB).
+    if (!support::is_sqlite()) {
+        db.drop_table<Stamped>();
+        db.create_table<Stamped>();
+        std::vector<Stamped> rows{{0, support::at(2020, 1, 1)}, {0, support::at(2020, 1, 1, 0, 0, 0, 5)}};
+        CHECK_THROWS_WITH_AS(db.insert_many(rows), doctest::Contains("film_stamps.at (datetime): '2020-01-01 00:00:00.000005' has fractional seconds the column (0 fractional digits) would drop; row 1 of the input"), sluice::conversion_error);
+        CHECK(db.scalar("SELECT COUNT(*) FROM film_stamps") == "0");
+    }
+    // A UNIQUE index on a TEXT sql_type is refused at create_table (a prefix would be compared).
+    if (!support::is_sqlite())
+        CHECK_THROWS_WITH_AS(db.create_table<UniqueText>(), doctest::Contains("a UNIQUE index on a TEXT/BLOB column"), sluice::error);
 }

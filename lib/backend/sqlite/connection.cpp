@@ -162,9 +162,12 @@ private:
         const std::string_view type = declared ? declared : "";
         const std::size_t comma = type.find(','), close = type.find(')');
         if (comma != std::string_view::npos && close != std::string_view::npos && comma < close) {
+            std::string_view digits = type.substr(comma + 1, close - comma - 1);  // " 2 " in DECIMAL(10, 2 )
+            while (!digits.empty() && digits.front() == ' ') digits.remove_prefix(1);
+            while (!digits.empty() && digits.back() == ' ') digits.remove_suffix(1);
             int value = 0;
-            const auto [end, ec] = std::from_chars(type.data() + comma + 1, type.data() + close, value);
-            if (ec == std::errc{} && end == type.data() + close && value >= 0 && value <= 38) scale = value;
+            const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+            if (ec == std::errc{} && end == digits.data() + digits.size() && value >= 0 && value <= 38) scale = value;
         }
         return scale;
     }
@@ -332,9 +335,14 @@ private:
             const sluice::int128_t whole = v.with_scale(0).unscaled();
             if (whole >= INT64_MIN && whole <= INT64_MAX) return sqlite3_bind_int64(s, at, static_cast<sqlite3_int64>(whole));
         }
-        if (v.digits() > 15)
-            throw bind_mismatch{index, "decimal " + v.to_string() + " has " + std::to_string(v.digits()) +
-                                           " digits; SQLite stores a fractional DECIMAL as a REAL, exact to 15 digits"};
+        // Significant digits: trailing fractional zeros (1.500000) and leading zeros (0.0001) add none.
+        sluice::int128_t u = v.unscaled() < 0 ? -v.unscaled() : v.unscaled();
+        for (int s = v.scale(); s > 0 && u % 10 == 0; --s) u /= 10;
+        int significant = 0;
+        for (; u != 0; u /= 10) ++significant;
+        if (significant > 15)
+            throw bind_mismatch{index, "decimal " + v.to_string() + " has " + std::to_string(significant) +
+                                           " significant digits; SQLite stores a fractional DECIMAL as a REAL, exact to 15"};
         return sqlite3_bind_double(s, at, v.to_double());
     }
 
