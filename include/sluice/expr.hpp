@@ -246,8 +246,9 @@ template <class A> void check_operand() {
     static_assert(!std::is_same_v<std::remove_cvref_t<A>, std::nullopt_t>,
                   "sluice: std::nullopt in arithmetic: the result would always be NULL");
     static_assert(!std::is_void_v<typename operand<A>::type>,
-                  "sluice: arithmetic (+ - * /) takes numeric columns (integers and floating point; not bool, enums "
-                  "or text), numbers, and expressions of them");
+                  "sluice: arithmetic (+ - * /) takes numeric columns (integers and floating point; not bool, enums, "
+                  "text, or sluice::decimal, which the server would round: compute decimals in C++), numbers, and "
+                  "expressions of them");
 }
 
 // A number bound into an expression, as the type it computes in.

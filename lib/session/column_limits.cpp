@@ -66,12 +66,16 @@ const std::vector<column_limit>& session_impl::limits_for(const table_info& t) {
         const value_ref name{t.name};
         // MariaDB reports DECIMAL alone as decimal(10,0); SQLite keeps the declaration as written.
         const bool bare_decimal_is_10_0 = !sql().table_engine_query().empty();
-        guarded_run(sql().describe_columns(), std::span(&name, 1), [&](row_reader& row) {
-            found = true;
-            const std::string live = ascii_lowercase(row.get_text(0));
-            for (std::size_t i = 0; i < t.columns.size(); ++i)
-                if (ascii_lowercase(t.columns[i].name) == live) limits.by_column[i] = parse_limit(row.get_text(1), bare_decimal_is_10_0);
-        }, false);
+        with_retries([&] {  // a catalog read, retried on a lost connection like any read
+            found = false;
+            guarded_run(sql().describe_columns(), std::span(&name, 1), [&](row_reader& row) {
+                found = true;
+                const std::string live = ascii_lowercase(row.get_text(0));
+                for (std::size_t i = 0; i < t.columns.size(); ++i)
+                    if (ascii_lowercase(t.columns[i].name) == live)
+                        limits.by_column[i] = parse_limit(row.get_text(1), bare_decimal_is_10_0);
+            }, false);
+        }, [] { return std::string(); });
         // No such table (yet): nothing to check against, and nothing kept for next time.
         if (!found) return none;
         known = column_limits_.insert_or_assign(&t, std::move(limits)).first;

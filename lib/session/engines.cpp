@@ -13,14 +13,16 @@ const dialect& session_impl::sql_for(const table_info& t) {
         std::optional<bool> spider;  // empty: no such table (yet); asked again next time
         bool collated = false;
         const value_ref name{t.name};
-        // Callers that retry reads call this inside their retry loop, so a lost connection here
-        // is retried with them (and a failure carries their resume token).
-        if (lost_ || !conn_) reconnect();
-        guarded_run(sql().table_engine_query(),
-                    std::span(&name, 1), [&](row_reader& row) {
-                        spider = !row.is_null(0) && ascii_lowercase(row.get_text(0)) == "spider";
-                        collated = row.get_int64(1) > 0;
-                    }, false);
+        // A read of the catalog: retried on a lost connection outside a transaction like any read
+        // (some callers, a scan's first page among them, ask before their own retry loop starts).
+        with_retries([&] {
+            spider.reset();
+            guarded_run(sql().table_engine_query(),
+                        std::span(&name, 1), [&](row_reader& row) {
+                            spider = !row.is_null(0) && ascii_lowercase(row.get_text(0)) == "spider";
+                            collated = row.get_int64(1) > 0;
+                        }, false);
+        }, [] { return std::string(); });
         if (!spider) return mysql_dialect();
         known = spider_tables_.insert_or_assign(std::string(t.name), engine_lookup{*spider, collated, now}).first;
     }

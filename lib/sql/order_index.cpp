@@ -44,9 +44,10 @@ bool pins_one_row(const std::vector<column_part>& parts, const std::vector<std::
     return !parts.empty() && std::all_of(parts.begin(), parts.end(), [&](const column_part& p) { return p.whole && contains(fixed, p.column); });
 }
 
-std::string column_list(const table_info& t, const std::vector<std::size_t>& columns) {
+// An indexes{} spec names fields, which column_option may have given other column names.
+std::string field_list(const table_info& t, const std::vector<std::size_t>& columns) {
     std::string out;
-    for (std::size_t c : columns) out += (out.empty() ? "" : ",") + std::string(t.columns[c].name);
+    for (std::size_t c : columns) out += (out.empty() ? "" : ",") + std::string(t.columns[c].field);
     return out;
 }
 
@@ -123,7 +124,7 @@ std::optional<std::string> missing_order_index(const dialect& d, const table_inf
         }
         fix = "create an index on (" + parts + ") in the database (indexes{} declares ascending ones), or order every key in one direction";
     } else {
-        fix = "add indexes{\"" + column_list(t, suggested) + "\"}";
+        fix = "add indexes{\"" + field_list(t, suggested) + "\"}";
     }
     return "sluice: " + std::string(t.name) + ": " + (where.empty() ? "" : where + " ") + "ORDER BY " + order +
            " has no usable index: every page reads " + (fixed.empty() ? "the whole table" : "every row the filters match, and sorts them") +

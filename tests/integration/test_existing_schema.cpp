@@ -895,3 +895,25 @@ TEST_CASE("existing schema: README promises on conversions, decimal reads, upser
     if (!support::is_sqlite())
         CHECK_THROWS_WITH_AS(db.create_table<UniqueText>(), doctest::Contains("a UNIQUE index on a TEXT/BLOB column"), sluice::error);
 }
+
+TEST_CASE("existing schema: the plan check names fields in its suggestion, columns in the ORDER BY") {
+    auto db = support::connect();
+    create_schema(db);
+    std::mt19937_64 rng(3);
+    std::vector<Film> films;
+    for (int i = 0; i < 20; ++i) films.push_back(random_film(rng, i));
+    db.insert_many(films);
+    db.set_plan_check(sluice::plan_check::error);
+    // `class` has no index: refused before any row, and the fix is spelled in fields.
+    CHECK_THROWS_WITH_AS(
+        [&] { for (const Film& f : db.query<Film>().order_by(&Film::klass).yield_per(5)) (void)f; }(),
+        doctest::Contains("film: ORDER BY class, film_id has no usable index: every page reads the whole table; add indexes{\"klass\"}"),
+        sluice::error);
+    // `title` (the field `name`) has a unique index: quiet.
+    std::size_t n = 0;
+    for (const Film& f : db.query<Film>().order_by(&Film::name).yield_per(5)) {
+        (void)f;
+        ++n;
+    }
+    CHECK(n == films.size());
+}
