@@ -25,6 +25,12 @@ public:
     virtual bool inline_primary_key(const table_info& table) const noexcept = 0;
     virtual std::string table_options() const = 0;
     virtual std::string create_index(const table_info& table, const std::vector<std::size_t>& columns, bool unique) const = 0;
+    // Statements create_table() runs after the table and its indexes: SQLite's stand-in for
+    // MariaDB's ON UPDATE CURRENT_TIMESTAMP (a trigger); none where the column clause says it.
+    virtual std::vector<std::string> create_triggers(const table_info& table) const {
+        (void)table;
+        return {};
+    }
     // "ON CONFLICT (pk) DO UPDATE SET c = excluded.c" or "ON DUPLICATE KEY UPDATE c = VALUES(c)".
     virtual std::string upsert_clause(const table_info& table) const = 0;
     // Whether an upsert's error code means the row collides with a different row on a unique

@@ -21,6 +21,7 @@ std::vector<std::string> render_create_table(const dialect& d, const table_info&
     std::vector<std::string> statements{std::move(sql)};
     for (const auto& index : t.indexes) statements.push_back(d.create_index(t, index, false));
     for (const auto& index : t.unique_indexes) statements.push_back(d.create_index(t, index, true));
+    for (std::string& trigger : d.create_triggers(t)) statements.push_back(std::move(trigger));
     return statements;
 }
 

@@ -12,6 +12,19 @@
 namespace sluice::detail {
 namespace {
 
+// "Now" in sluice's fixed-width datetime text, so server-filled times compare and sort with the others.
+constexpr std::string_view now_text = "(strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')";
+
+// tu_<table>_<column>: the trigger that keeps a column at the time of the last update.
+std::string trigger_name(const table_info& t, const column_info& c) {
+    std::string name = "tu_";
+    name += t.name;
+    name += '_';
+    name += c.name;
+    if (name.size() > 64) name = name.substr(0, 64);
+    return name;
+}
+
 class sqlite_dialect_impl final : public dialect {
 public:
     std::string_view name() const noexcept override { return "sqlite"; }
@@ -66,7 +79,7 @@ public:
         // that times take sluice's fixed-width text form, so they compare and sort with the others.
         const bool is_time = column.kind == column_kind::datetime || column.kind == column_kind::date;
         const std::string now = column.kind == column_kind::date ? " DEFAULT (date('now'))"
-                                                                 : " DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')";
+                                                                 : " DEFAULT " + std::string(now_text);
         if (!parts.default_value.empty()) {
             const std::string literal = ascii_lowercase(parts.default_value);
             if (literal.starts_with("current_timestamp") || literal.starts_with("now")) {
@@ -97,6 +110,31 @@ public:
             // The labels as the sql_type quotes them (checked: quoted literals without backslashes).
             def += " CHECK (" + quote(column.name) + " IN (" + std::string(parts.arguments) + "))";
         return def;
+    }
+    // ON UPDATE CURRENT_TIMESTAMP as MariaDB does it: when an UPDATE changes some other column and
+    // leaves this one as it was, it becomes the time of the update. (Recursive triggers are off, so the
+    // trigger's own UPDATE does not fire it again.)
+    std::vector<std::string> create_triggers(const table_info& table) const override {
+        std::vector<std::string> out;
+        for (const column_info& c : table.columns) {
+            if (c.kind != column_kind::datetime) continue;
+            const sql_type_parts parts = split_sql_type(c.sql_type);
+            if (!parts.on_update_now && !(c.server_default && parts.default_value.empty())) continue;
+            const std::string column = quote(c.name);
+            std::string changed, key;
+            for (const column_info& other : table.columns) {
+                if (&other == &c) continue;
+                changed += (changed.empty() ? "" : " OR ") + std::string("NEW.") + quote(other.name) + " IS NOT OLD." + quote(other.name);
+            }
+            for (std::size_t k : table.primary_key)
+                key += (key.empty() ? "" : " AND ") + quote(table.columns[k].name) + " IS NEW." + quote(table.columns[k].name);
+            if (changed.empty()) continue;
+            out.push_back("CREATE TRIGGER IF NOT EXISTS " + quote(trigger_name(table, c)) + " AFTER UPDATE ON " +
+                          quote(table.name) + " FOR EACH ROW WHEN NEW." + column + " IS OLD." + column + " AND (" + changed +
+                          ") BEGIN UPDATE " + quote(table.name) + " SET " + column + " = " + std::string(now_text) +
+                          " WHERE " + key + "; END");
+        }
+        return out;
     }
     bool inline_primary_key(const table_info& table) const noexcept override { return table.auto_increment; }
     std::string table_options() const override { return {}; }

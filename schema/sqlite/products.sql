@@ -13,3 +13,4 @@ CREATE TABLE IF NOT EXISTS "products" (
 );
 CREATE INDEX IF NOT EXISTS "ix_products_category_title" ON "products" ("category", "title");
 CREATE UNIQUE INDEX IF NOT EXISTS "ux_products_title" ON "products" ("title");
+CREATE TRIGGER IF NOT EXISTS "tu_products_updated_at" AFTER UPDATE ON "products" FOR EACH ROW WHEN NEW."updated_at" IS OLD."updated_at" AND (NEW."sku" IS NOT OLD."sku" OR NEW."title" IS NOT OLD."title" OR NEW."category" IS NOT OLD."category" OR NEW."price" IS NOT OLD."price" OR NEW."status" IS NOT OLD."status" OR NEW."tags" IS NOT OLD."tags" OR NEW."launched" IS NOT OLD."launched" OR NEW."order" IS NOT OLD."order" OR NEW."notes" IS NOT OLD."notes") BEGIN UPDATE "products" SET "updated_at" = (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000') WHERE "sku" IS NEW."sku"; END;

@@ -812,6 +812,15 @@ TEST_CASE("existing schema: sql_type text becomes DDL through its parts only; de
     // A value read back (trailing zeros at the declared scale) is written back as it is.
     db.update(*got);
     CHECK(db.query<Defaults>().where(col(&Defaults::wide) == got->wide).count() == 1);
+    // ON UPDATE CURRENT_TIMESTAMP: MariaDB's own; on SQLite, the trigger create_table() adds.
+    db.execute("UPDATE exp_defaults SET stamp = ? WHERE id = ?", support::at(2001, 1, 1), got->id);
+    CHECK(db.get<Defaults>(got->id)->stamp == support::at(2001, 1, 1));  // set explicitly: kept
+    Defaults changed = *db.get<Defaults>(got->id);
+    changed.mode = "keep default 0 ";
+    db.update(changed);
+    const sluice::datetime stamped = db.get<Defaults>(got->id)->stamp;
+    CHECK(stamped != support::at(2001, 1, 1));
+    CHECK(stamped > support::at(2020, 1, 1));
     d.id = 0;
     d.mode = "not a label";
     CHECK_THROWS_AS(db.insert(d), sluice::statement_error);  // ENUM on MariaDB, CHECK on SQLite
