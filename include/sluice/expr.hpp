@@ -187,7 +187,12 @@ public:
 
     template <class V> predicate<T> compare(detail::expr_op op, const V& v) const {
         detail::check_comparable<value_type, V>();
-        return {detail::expr_node{op, index_, detail::no_column, {detail::to_value(v)}, {}}};
+        // An integer against a floating-point column is compared as a double, as C++ and MariaDB do
+        // (bound as an integer, SQLite would compare exactly); the column stays bare, for its index.
+        if constexpr (std::is_floating_point_v<value_type> && std::is_integral_v<std::remove_cvref_t<V>>)
+            return {detail::expr_node{op, index_, detail::no_column, {value{static_cast<double>(v)}}, {}}};
+        else
+            return {detail::expr_node{op, index_, detail::no_column, {detail::to_value(v)}, {}}};
     }
     template <class M2> predicate<T> compare(detail::expr_op op, const column<T, M2>& other) const {
         static_assert(std::is_same_v<value_type, typename column<T, M2>::value_type> ||
@@ -317,8 +322,21 @@ template <class A, class B> predicate<shared_model<A, B>> compare_numbers(expr_o
     return {std::move(n)};
 }
 
+// An integer column and a floating-point one: compared as doubles, as C++ compares them and MariaDB
+// does; SQLite alone would compare them exactly. (A floating-point column and an integer value: the
+// value is bound as a double, see column::compare.)
+template <class X, class Y> inline constexpr bool mixed_numbers =
+    !std::is_void_v<number_type<X>> && !std::is_void_v<number_type<Y>> && !std::is_same_v<number_type<X>, number_type<Y>> &&
+    !is_unsigned_64<X> && !is_unsigned_64<Y>;
+template <class V> struct compared_type { using type = std::remove_cvref_t<V>; };
+template <class T, class M> struct compared_type<column<T, M>> { using type = typename column<T, M>::value_type; };
+
 template <class T, class M, class V> predicate<T> compare_any(expr_op op, const column<T, M>& c, const V& v) {
-    if constexpr (is_numeric_expr<V>) {
+    if constexpr (is_numeric_expr<V> ||
+                  (is_column<V> && mixed_numbers<typename column<T, M>::value_type, typename compared_type<V>::type>)) {
+        if constexpr (is_column<V>) {
+            static_assert(std::is_same_v<typename V::model_type, T>, "sluice: comparing columns of different models");
+        }
         return compare_numbers(op, c, v);
     } else {
         if constexpr (is_column<V>) {

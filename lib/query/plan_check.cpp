@@ -25,7 +25,7 @@ void check_scan_order(session_impl& impl, const dialect& d, const query_spec& q,
     impl.run(d.describe_indexes(), name, [&](row_reader& r) {
         const std::string_view index = r.get_text(0);
         if (indexes.empty() || indexes.back().name != index) indexes.push_back({std::string(index), flag(r, 1), flag(r, 2), {}});
-        indexes.back().parts.push_back({r.is_null(3) ? std::string() : std::string(r.get_text(3)), flag(r, 4), flag(r, 5)});
+        indexes.back().parts.push_back({r.is_null(3) ? std::string() : std::string(r.get_text(3)), flag(r, 4), flag(r, 5), flag(r, 6)});
     });
     std::optional<std::string> finding = missing_order_index(d, t, terms, q.filter.get(), indexes);
     if (!finding) return;

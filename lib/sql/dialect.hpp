@@ -133,8 +133,8 @@ public:
     // reports after it (MariaDB: the first; SQLite: the last rowid).
     virtual std::int64_t first_generated_id(std::int64_t reported, std::size_t rows) const noexcept = 0;
     // The plan check (session::set_plan_check): the table's indexes as rows (index name, unique
-    // 0/1, usable 0/1, column name or NULL, descending 0/1, whole column 0/1), by index and
-    // position; one value bound: the table name.
+    // 0/1, usable 0/1, column name or NULL, descending 0/1, whole column 0/1, one of the index's
+    // own columns 0/1 rather than a listed suffix), by index and position; one value bound: the table name.
     virtual std::string_view describe_indexes() const noexcept = 0;
     // Whether describe_indexes lists an index's implicit key suffix (SQLite's rowid) itself.
     virtual bool index_suffix_listed() const noexcept = 0;

@@ -275,7 +275,7 @@ public:
     }
     // BTREE only (HASH and FULLTEXT give no order); a SUB_PART is a prefix, which gives none either.
     std::string_view describe_indexes() const noexcept override {
-        return "SELECT INDEX_NAME, NON_UNIQUE = 0, INDEX_TYPE = 'BTREE', COLUMN_NAME, COLLATION = 'D', SUB_PART IS NULL "
+        return "SELECT INDEX_NAME, NON_UNIQUE = 0, INDEX_TYPE = 'BTREE', COLUMN_NAME, COLLATION = 'D', SUB_PART IS NULL, 1 "
                "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
                "ORDER BY INDEX_NAME, SEQ_IN_INDEX";
     }

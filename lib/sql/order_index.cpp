@@ -12,13 +12,14 @@ struct column_part {
     std::size_t column;  // no_column: not one of the model's columns
     bool descending;
     bool whole;
+    bool key = true;     // one of the index's own columns, not the suffix SQLite lists after them
 };
 
 std::vector<column_part> resolve(const table_info& t, const std::vector<index_part>& parts) {
     std::vector<column_part> out;
     for (const index_part& p : parts) {
         const column_info* c = p.column.empty() ? nullptr : t.find(p.column);
-        out.push_back({c ? static_cast<std::size_t>(c - t.columns.data()) : no_column, p.descending, p.whole});
+        out.push_back({c ? static_cast<std::size_t>(c - t.columns.data()) : no_column, p.descending, p.whole, p.key});
     }
     return out;
 }
@@ -40,8 +41,12 @@ bool serves(const std::vector<column_part>& parts, const std::vector<order_term>
     return true;
 }
 
-bool pins_one_row(const std::vector<column_part>& parts, const std::vector<std::size_t>& fixed) {
-    return !parts.empty() && std::all_of(parts.begin(), parts.end(), [&](const column_part& p) { return p.whole && contains(fixed, p.column); });
+// Every column of a unique index (its own columns, not a listed suffix) fixed to one value: one
+// row at most. `equal` are the columns fixed by = or a one-value IN; IS NULL does not count, since a
+// UNIQUE index holds any number of NULLs.
+bool pins_one_row(const std::vector<column_part>& parts, const std::vector<std::size_t>& equal) {
+    return std::any_of(parts.begin(), parts.end(), [](const column_part& p) { return p.key; }) &&
+           std::all_of(parts.begin(), parts.end(), [&](const column_part& p) { return !p.key || (p.whole && contains(equal, p.column)); });
 }
 
 // An indexes{} spec names fields, which column_option may have given other column names.
@@ -75,14 +80,17 @@ std::optional<std::string> missing_order_index(const dialect& d, const table_inf
     std::vector<std::size_t> fixed;
     std::vector<std::string_view> how;
     fixed_columns(filter, fixed, how);
+    std::vector<std::size_t> equal;  // fixed by a value, not by IS NULL
+    for (std::size_t i = 0; i < fixed.size(); ++i)
+        if (how[i] != " IS NULL") equal.push_back(fixed[i]);
     std::vector<column_part> key;
     for (std::size_t k : t.primary_key) key.push_back({k, false, true});
-    if (pins_one_row(key, fixed) || serves(key, terms, fixed)) return std::nullopt;
+    if (pins_one_row(key, equal) || serves(key, terms, fixed)) return std::nullopt;
     const bool implicit_key = !d.index_suffix_listed() && d.index_ends_with_primary_key(t);
     for (const table_index& index : indexes) {
         if (!index.usable) continue;
         std::vector<column_part> parts = resolve(t, index.parts);
-        if (index.unique && pins_one_row(parts, fixed)) return std::nullopt;
+        if (index.unique && pins_one_row(parts, equal)) return std::nullopt;
         if (implicit_key)
             for (std::size_t k : t.primary_key)
                 if (std::none_of(parts.begin(), parts.end(), [&](const column_part& p) { return p.column == k; }))

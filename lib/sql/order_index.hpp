@@ -16,6 +16,7 @@ struct index_part {
     std::string column;   // empty: not a plain column (an expression, a rowid no column names)
     bool descending = false;
     bool whole = true;    // false: a prefix of the column (MariaDB's TEXT(255)), which gives no order
+    bool key = true;      // false: the suffix SQLite lists after an index's own columns (rowid, primary key)
 };
 
 struct table_index {

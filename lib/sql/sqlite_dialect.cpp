@@ -196,7 +196,7 @@ public:
         return "SELECT il.name, il.\"unique\", il.partial = 0, "
                "CASE WHEN ii.cid = -1 THEN (SELECT ti.name FROM pragma_table_info(?1) AS ti WHERE ti.pk = 1 "
                "AND upper(ti.type) = 'INTEGER' AND (SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) = 1) "
-               "ELSE ii.name END, ii.\"desc\", ii.cid <> -2 "
+               "ELSE ii.name END, ii.\"desc\", ii.cid <> -2, ii.\"key\" "
                "FROM pragma_index_list(?1) AS il, pragma_index_xinfo(il.name) AS ii ORDER BY il.name, ii.seqno";
     }
     bool index_suffix_listed() const noexcept override { return true; }

@@ -926,3 +926,65 @@ TEST_CASE("existing schema: the plan check names fields in its suggestion, colum
     }
     CHECK(n == films.size());
 }
+
+namespace {
+struct Num {
+    static constexpr std::string_view table_name = "rv_num";
+    std::int64_t id = 0;
+    std::int64_t b = 0;
+    double x = 0;
+};
+struct Acct {
+    static constexpr std::string_view table_name = "rv_acct";
+    static constexpr std::array<std::string_view, 1> unique_indexes{"email"};
+    static constexpr std::array<std::string_view, 1> indexes{"grp,ord"};
+    static constexpr sluice::column_option columns[] = {{.field = "ord", .column = "order"}};
+    std::int64_t id = 0;
+    std::optional<std::string> email;
+    std::int32_t grp = 0;
+    std::int32_t ord = 0;
+};
+}  // namespace
+
+TEST_CASE("existing schema: an integer compared with a double compares as C++ does, on both backends") {
+    auto db = support::connect();
+    db.drop_table<Num>();
+    db.create_table<Num>();
+    const std::int64_t big = (std::int64_t{1} << 53) + 1;
+    std::vector<Num> rows{{0, big, static_cast<double>(std::int64_t{1} << 53)}, {0, -7, -7.0}, {0, INT64_MIN, 0.0}, {0, 3, 2.5}};
+    db.insert_many(rows);
+    auto oracle = [&](auto pred) {
+        return static_cast<std::uint64_t>(std::count_if(rows.begin(), rows.end(), pred));
+    };
+    CHECK(db.query<Num>().where(col(&Num::b) == col(&Num::x)).count() == oracle([](const Num& n) { return static_cast<double>(n.b) == n.x; }));
+    CHECK(db.query<Num>().where(col(&Num::b) > col(&Num::x)).count() == oracle([](const Num& n) { return static_cast<double>(n.b) > n.x; }));
+    CHECK(db.query<Num>().where(col(&Num::x) == big).count() == oracle([&](const Num& n) { return n.x == static_cast<double>(big); }));
+    CHECK(db.query<Num>().where(col(&Num::x) < big).count() == oracle([&](const Num& n) { return n.x < static_cast<double>(big); }));
+}
+
+TEST_CASE("existing schema: the plan check takes a unique index pinned by = as one row, and not by IS NULL") {
+    auto db = support::connect();
+    db.drop_table<Acct>();
+    db.create_table<Acct>();
+    std::vector<Acct> rows;
+    for (int i = 0; i < 30; ++i)
+        rows.push_back({0, i % 3 ? std::optional<std::string>("e" + std::to_string(i)) : std::nullopt, i % 4, i});
+    db.insert_many(rows);
+    db.set_plan_check(sluice::plan_check::error);
+    std::size_t n = 0;
+    for (const Acct& a : db.query<Acct>().where(col(&Acct::email) == "e1").order_by(&Acct::ord).yield_per(2)) {
+        (void)a;
+        ++n;
+    }
+    CHECK(n == 1);
+    // A UNIQUE index holds any number of NULLs: every page would sort them.
+    CHECK_THROWS_WITH_AS([&] { for (const Acct& a : db.query<Acct>().where(col(&Acct::email).is_null()).order_by(&Acct::ord).yield_per(2)) (void)a; }(),
+                         doctest::Contains("has no usable index"), sluice::error);
+    // The composite index serves an equality on grp and the order on the renamed column.
+    n = 0;
+    for (const Acct& a : db.query<Acct>().where(col(&Acct::grp) == 1).order_by(&Acct::ord).yield_per(2)) {
+        (void)a;
+        ++n;
+    }
+    CHECK(n == 8);
+}
