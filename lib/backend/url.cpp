@@ -37,17 +37,75 @@ std::string percent_decode(std::string_view in, const std::string& redacted, std
     return out;
 }
 
-// Replaces the password (between the first ':' of the authority and its '@') before anything
-// else is done with the URL, so no error path can leak it.
+// Whether text is safe to show as is: nothing but characters of names, numbers and hosts.
+bool plain_text(std::string_view text, std::string_view extra) {
+    for (char c : text) {
+        const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && c != '_' && c != '-' && c != '.' && extra.find(c) == std::string_view::npos) return false;
+    }
+    return true;
+}
+
+// The URL as messages may show it, made before anything else is done with the URL so that no
+// error path can leak a password, whatever form the input takes: the user information (to the
+// last '@') keeps only a plain user name; the host, port and path are shown only when they hold
+// nothing but host and name characters; of the options, only known non-secret ones show their
+// values. Text that is not a URL at all (a "key=value" connection string) is not shown.
 std::string redact(std::string_view url) {
     const std::size_t scheme_end = url.find("://");
-    if (scheme_end == std::string_view::npos) return std::string(url.substr(0, url.find(':')));
-    const std::size_t auth_begin = scheme_end + 3;
-    const std::size_t at = url.rfind('@', url.find('/', auth_begin));
-    if (at == std::string_view::npos || at < auth_begin) return std::string(url);
-    const std::size_t colon = url.find(':', auth_begin);
-    if (colon == std::string_view::npos || colon > at) return std::string(url);
-    return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
+    if (scheme_end == std::string_view::npos)
+        return "<not a URL, " + std::to_string(url.size()) + " characters, not shown>";
+    const std::string_view scheme = url.substr(0, scheme_end);
+    std::string out = plain_text(scheme, "") ? std::string(scheme) + "://" : "<scheme>://";
+    std::string_view rest = url.substr(scheme_end + 3);
+    if (const std::size_t at = rest.rfind('@'); at != std::string_view::npos) {
+        const std::string_view userinfo = rest.substr(0, at);
+        const std::size_t colon = userinfo.find(':');
+        const std::string_view user = userinfo.substr(0, colon);
+        out += plain_text(user, "%") ? std::string(user) : "<user>";
+        if (colon != std::string_view::npos) out += ":***";
+        out += '@';
+        rest = rest.substr(at + 1);
+    }
+    const std::size_t q = rest.find('?');
+    const std::string_view location = rest.substr(0, q);
+    out += plain_text(location, ":/[]%") ? std::string(location) : "<host and path not shown>";
+    if (q == std::string_view::npos) return out;
+    std::string_view query = rest.substr(q + 1);
+    std::string shown;
+    while (true) {
+        const std::size_t amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        const std::size_t eq = pair.find('=');
+        const std::string_view key = pair.substr(0, eq);
+        const std::string_view value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+        const bool known = key == "connect_timeout" || key == "read_timeout" || key == "write_timeout" || key == "charset" ||
+                           key == "journal_mode" || key == "synchronous";
+        shown += shown.empty() ? "?" : "&";
+        if (!plain_text(key, "")) shown += "***";
+        else if (eq == std::string_view::npos) shown += std::string(key);
+        else shown += std::string(key) + "=" + (known && plain_text(value, "") ? std::string(value) : "***");
+        if (amp == std::string_view::npos) break;
+        query.remove_prefix(amp + 1);
+    }
+    return out + shown;
+}
+
+// An option's name as a message may show it: only a plain lower-case word (what is typed there by
+// mistake could be anything, a password included).
+std::string shown_key(std::string_view key) {
+    const bool plain = !key.empty() && key.size() <= 32 &&
+                       key.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string_view::npos;
+    return plain ? "'" + std::string(key) + "'" : "(name not shown)";
+}
+
+// A positive number of seconds, for the timeouts.
+unsigned seconds_option(std::string_view key, const std::string& value, const std::string& redacted) {
+    unsigned seconds = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+    if (ec != std::errc{} || end != value.data() + value.size() || seconds == 0 || seconds > 86400)
+        bad_url(redacted, std::string(key) + " must be a whole number of seconds from 1 to 86400");
+    return seconds;
 }
 
 bool one_of(std::string_view v, std::initializer_list<std::string_view> allowed) {
@@ -97,7 +155,7 @@ connection_target parse_url(std::string_view url) {
                     bad_url(t.redacted, "synchronous must be one of off, normal, full, extra");
                 t.synchronous = upper;
             } else {
-                bad_url(t.redacted, "unknown option '" + std::string(key) + "' (known for sqlite: journal_mode, synchronous)");
+                bad_url(t.redacted, "unknown option " + shown_key(key) + " (known for sqlite: journal_mode, synchronous)");
             }
         });
         if (rest.empty()) {
@@ -111,9 +169,20 @@ connection_target parse_url(std::string_view url) {
         return t;
     }
     if (scheme != "mysql" && scheme != "mariadb")
-        bad_url(t.redacted, "unknown scheme '" + std::string(scheme) + "': use sqlite, mysql or mariadb");
+        bad_url(t.redacted, "unknown scheme " + (plain_text(scheme, "") ? "'" + std::string(scheme) + "'" : std::string("(not shown)")) +
+                                ": use sqlite, mysql or mariadb");
 
     t.backend = backend_kind::mysql;
+    // The user information first, to the last '@' (as redact() reads it), so that a password's
+    // unencoded '/', '?' or '@' never shifts into the host, path or options.
+    if (const std::size_t at = rest.rfind('@'); at != std::string_view::npos) {
+        std::string_view userinfo = rest.substr(0, at);
+        rest = rest.substr(at + 1);
+        const std::size_t colon = userinfo.find(':');
+        t.user = percent_decode(userinfo.substr(0, colon), t.redacted, "user name");
+        if (colon != std::string_view::npos)
+            t.password = percent_decode(userinfo.substr(colon + 1), t.redacted, "password");
+    }
     std::string_view query;
     if (const std::size_t q = rest.find('?'); q != std::string_view::npos) {
         query = rest.substr(q + 1);
@@ -124,19 +193,26 @@ connection_target parse_url(std::string_view url) {
     if (slash != std::string_view::npos) t.database = percent_decode(rest.substr(slash + 1), t.redacted, "database name");
     if (t.database.find('/') != std::string::npos) bad_url(t.redacted, "database name contains '/'");
 
-    if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
-        std::string_view userinfo = authority.substr(0, at);
-        authority = authority.substr(at + 1);
-        const std::size_t colon = userinfo.find(':');
-        t.user = percent_decode(userinfo.substr(0, colon), t.redacted, "user name");
-        if (colon != std::string_view::npos)
-            t.password = percent_decode(userinfo.substr(colon + 1), t.redacted, "password");
-    }
-    std::string_view host = authority;
-    if (const std::size_t colon = authority.rfind(':');
-        colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+    std::string_view host = authority, port;
+    if (!authority.empty() && authority.front() == '[') {
+        // An IPv6 literal: [::1] or [::1]:3306.
+        const std::size_t close = authority.find(']');
+        if (close == std::string_view::npos) bad_url(t.redacted, "an IPv6 host needs its closing ']'");
+        host = authority.substr(1, close - 1);
+        if (host.empty() || host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos)
+            bad_url(t.redacted, "the IPv6 host in [...] may only hold hexadecimal digits, ':' and '.'");
+        const std::string_view after = authority.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') bad_url(t.redacted, "expected :port after the IPv6 host");
+            port = after.substr(1);
+            if (port.empty()) bad_url(t.redacted, "port must be a number from 1 to 65535");
+        }
+    } else if (const std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
         host = authority.substr(0, colon);
-        const std::string_view port = authority.substr(colon + 1);
+        port = authority.substr(colon + 1);
+        if (port.empty()) bad_url(t.redacted, "port must be a number from 1 to 65535");
+    }
+    if (!port.empty()) {
         unsigned value = 0;
         const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
         if (ec != std::errc{} || end != port.data() + port.size() || value == 0 || value > 65535)
@@ -145,18 +221,27 @@ connection_target parse_url(std::string_view url) {
     }
     if (host.empty()) bad_url(t.redacted, "missing host");
     t.host = percent_decode(host, t.redacted, "host");
+    if (t.host.find_first_of(" /@?#[]") != std::string::npos || t.host.find('\0') != std::string::npos)
+        bad_url(t.redacted, "the host may not contain spaces, '/', '@', '?', '#', brackets or NUL");
 
     for_each_option(query, t.redacted, [&](std::string_view key, const std::string& value) {
         if (key == "connect_timeout") {
-            unsigned seconds = 0;
-            const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-            if (ec != std::errc{} || end != value.data() + value.size() || seconds == 0)
-                bad_url(t.redacted, "connect_timeout must be a positive number of seconds");
-            t.connect_timeout_s = seconds;
+            t.connect_timeout_s = seconds_option(key, value, t.redacted);
+        } else if (key == "read_timeout") {
+            t.read_timeout_s = seconds_option(key, value, t.redacted);
+        } else if (key == "write_timeout") {
+            t.write_timeout_s = seconds_option(key, value, t.redacted);
         } else if (key == "unix_socket") {
             t.unix_socket = value;
+        } else if (key == "charset") {
+            // Text is bound, compared and checked as UTF-8: another connection character set would
+            // make the server convert (and lose) what it cannot represent.
+            if (ascii_lowercase(value) != "utf8mb4")
+                bad_url(t.redacted, "charset must be utf8mb4: sluice binds and reads text as UTF-8 (the tables may "
+                                    "use any character set; the server converts)");
         } else {
-            bad_url(t.redacted, "unknown option '" + std::string(key) + "' (known: connect_timeout, unix_socket)");
+            bad_url(t.redacted, "unknown option " + shown_key(key) +
+                                    " (known: connect_timeout, read_timeout, write_timeout, unix_socket, charset)");
         }
     });
     return t;

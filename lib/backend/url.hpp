@@ -18,12 +18,15 @@ struct connection_target {
     unsigned port = 3306;
     std::string unix_socket;
     unsigned connect_timeout_s = 10;
+    unsigned read_timeout_s = 0, write_timeout_s = 0;  // 0: the client library's default
     // The URL with the password replaced by "***": the only form that goes into messages.
     std::string redacted;
 };
 
 // sqlite:///relative.db, sqlite:////abs.db, sqlite:// (memory), sqlite:///x.db?journal_mode=delete,
-// mysql://user:password@host:port/db?connect_timeout=5 (also mariadb://).
+// mysql://user:password@host:port/db?connect_timeout=5 (also mariadb://); an IPv6 host in brackets,
+// [::1]:3306. The user information runs to the last '@', so an unencoded '@', '/', '?' or ':' in a
+// password still parses (and is redacted).
 // Throws sluice::connection_error.
 connection_target parse_url(std::string_view url);
 

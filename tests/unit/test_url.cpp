@@ -1,6 +1,7 @@
 // Database URL parsing: forms, options, errors, and the password never in a message.
 #include <doctest/doctest.h>
 
+#include <random>
 #include <string>
 
 #include <sluice/sluice.hpp>
@@ -85,4 +86,104 @@ TEST_CASE("is_retryable: deadlocks, lock wait timeouts and SQLite busy errors, a
     CHECK_FALSE(sluice::session::is_retryable(statement_error("duplicate", 1062, "23000")));
     CHECK_FALSE(sluice::session::is_retryable(statement_error("constraint", 19, "SQLITE19")));
     CHECK_FALSE(sluice::session::is_retryable(statement_error("1205 as a SQLite code", 1205, "SQLITE1205")));
+}
+
+TEST_CASE("URLs: IPv6 hosts, timeouts, charset, unencoded specials in a password") {
+    const auto v6 = parse_url("mariadb://u:p%40ss@[::1]:33306/db?read_timeout=30&write_timeout=20&charset=utf8mb4");
+    CHECK(v6.host == "::1");
+    CHECK(v6.port == 33306);
+    CHECK(v6.password == "p@ss");
+    CHECK(v6.read_timeout_s == 30);
+    CHECK(v6.write_timeout_s == 20);
+    CHECK(parse_url("mariadb://u@[fe80::1]/db").host == "fe80::1");
+    CHECK(parse_url("mariadb://u@[fe80::1]/db").port == 3306);
+    CHECK_THROWS_WITH_AS(parse_url("mariadb://u@[::1/db"), doctest::Contains("closing ']'"), sluice::connection_error);
+    CHECK_THROWS_WITH_AS(parse_url("mariadb://u@[::g]/db"), doctest::Contains("IPv6"), sluice::connection_error);
+    CHECK_THROWS_WITH_AS(parse_url("mariadb://u@h/db?charset=latin1"), doctest::Contains("charset must be utf8mb4"), sluice::connection_error);
+    CHECK_THROWS_WITH_AS(parse_url("mariadb://u@h/db?read_timeout=0"), doctest::Contains("read_timeout must be"), sluice::connection_error);
+    CHECK_THROWS_WITH_AS(parse_url("mariadb://u@h/db?ssl=1"),
+                         doctest::Contains("known: connect_timeout, read_timeout, write_timeout, unix_socket, charset"),
+                         sluice::connection_error);
+    // A password with unencoded '/', '?', '@' and ':' runs to the last '@'.
+    const auto odd = parse_url("mariadb://app:a/b?c@d:e@db.internal:3307/shop");
+    CHECK(odd.user == "app");
+    CHECK(odd.password == "a/b?c@d:e");
+    CHECK(odd.host == "db.internal");
+    CHECK(odd.port == 3307);
+    CHECK(odd.database == "shop");
+    CHECK(odd.redacted == "mariadb://app:***@db.internal:3307/shop");
+    // A key=value connection string is not a URL: refused, and not echoed.
+    try {
+        parse_url("db=shop user=app password=s3cret host=10.0.0.5");
+        FAIL("a key=value string parsed");
+    } catch (const sluice::connection_error& e) {
+        CHECK(std::string(e.what()).find("s3cret") == std::string::npos);
+        CHECK(std::string(e.what()).find("expected scheme://") != std::string::npos);
+    }
+    // A password given as an option is redacted too.
+    try {
+        parse_url("mariadb://app@h/db?password=s3cret&x=1");
+        FAIL("an unknown option parsed");
+    } catch (const sluice::connection_error& e) {
+        CHECK(std::string(e.what()).find("s3cret") == std::string::npos);
+    }
+}
+
+TEST_CASE("URL fuzz: random and mutated URLs never crash and no message holds the password") {
+    std::mt19937_64 rng(20261201);
+    const std::string specials = "@:/?#[]%=& .\\'\"";
+    auto random_text = [&](std::size_t n, bool with_specials) {
+        static const std::string alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        std::string s;
+        for (std::size_t i = 0; i < n; ++i)
+            s += with_specials && rng() % 4 == 0 ? specials[rng() % specials.size()] : alnum[rng() % alnum.size()];
+        return s;
+    };
+    int parsed = 0, refused = 0;
+    for (int i = 0; i < 6000; ++i) {
+        // The password: a marker no other part holds, optionally with specials, raw or percent-encoded.
+        const std::string password = "Zq" + random_text(6, false) + (rng() % 2 ? random_text(4, true) : "");
+        std::string written;
+        for (char c : password) {
+            if (rng() % 3 == 0) {
+                static const char hex[] = "0123456789ABCDEF";
+                written += '%';
+                written += hex[static_cast<unsigned char>(c) >> 4];
+                written += hex[static_cast<unsigned char>(c) & 15];
+            } else {
+                written += c;
+            }
+        }
+        const char* schemes[] = {"mariadb://", "mysql://", "sqlite://", "postgres://", "mariadb:/", ""};
+        std::string url = std::string(schemes[rng() % 6]) + "user" + random_text(rng() % 3, false) + ":" + written + "@";
+        url += rng() % 3 == 0 ? "[::" + random_text(rng() % 3, rng() % 2 == 0) + "]" : "host" + random_text(rng() % 4, rng() % 3 == 0);
+        if (rng() % 2) url += ":" + std::to_string(rng() % 70000) + random_text(rng() % 2, true);
+        if (rng() % 2) url += "/db" + random_text(rng() % 3, rng() % 3 == 0);
+        if (rng() % 2) url += "?connect_timeout=" + std::to_string(rng() % 5) + (rng() % 2 ? "&" + random_text(rng() % 8, true) : "");
+        // Mutations outside the user information: the password stays a password.
+        const std::size_t protected_end = url.rfind('@') + 1;
+        for (int m = static_cast<int>(rng() % 4); m > 0 && url.size() > protected_end; --m) {
+            const std::size_t at = protected_end + rng() % (url.size() - protected_end);
+            switch (rng() % 3) {
+            case 0: url.insert(at, 1, specials[rng() % specials.size()]); break;
+            case 1: url.erase(at, 1); break;
+            default: url[at] = specials[rng() % specials.size()]; break;
+            }
+        }
+        CAPTURE(url);
+        try {
+            const auto t = parse_url(url);
+            ++parsed;
+            CHECK(t.redacted.find(password) == std::string::npos);
+            CHECK(t.redacted.find(written) == std::string::npos);
+        } catch (const sluice::connection_error& e) {
+            ++refused;
+            const std::string what = e.what();
+            CHECK(what.find(password) == std::string::npos);
+            CHECK(what.find(written) == std::string::npos);
+        }
+    }
+    MESSAGE("URL fuzz: " << parsed << " parsed, " << refused << " refused");
+    CHECK(parsed > 300);
+    CHECK(refused > 300);
 }

@@ -65,6 +65,8 @@ public:
         if (!target.password.empty()) connect += " password=" + soci_quote(target.password);
         if (!target.database.empty()) connect += " db=" + soci_quote(target.database);
         if (!target.unix_socket.empty()) connect += " unix_socket=" + soci_quote(target.unix_socket);
+        if (target.read_timeout_s) connect += " read_timeout=" + std::to_string(target.read_timeout_s);
+        if (target.write_timeout_s) connect += " write_timeout=" + std::to_string(target.write_timeout_s);
         try {
             soci_.open(*soci::factory_mysql(), connect);
         } catch (const std::exception& e) {
