@@ -18,6 +18,7 @@
 
 #include "bench.hpp"
 #include "ledger.hpp"
+#include "raw_sqlite.hpp"
 
 namespace bench {
 
@@ -187,25 +188,12 @@ struct raw_mariadb {
 
 // --- raw sqlite3 ---------------------------------------------------------------------------------
 
-struct raw_sqlite {
-    sqlite3* db = nullptr;
-    sqlite3_stmt* stmt = nullptr;
+struct raw_sqlite : bench::sqlite_statement {
     std::string last_key;
 
-    [[noreturn]] void fail(const char* what) const {
-        throw std::runtime_error(std::string("raw sqlite3: ") + what + ": " + (db ? sqlite3_errmsg(db) : "no connection"));
-    }
     void open(const std::string& path) {
-        if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) fail("open");
-        const std::string sql = std::string(select_columns) + " WHERE account > ?1 ORDER BY account LIMIT " + std::to_string(page_rows);
-        if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
-            fail("prepare");
-    }
-    void close() {
-        sqlite3_finalize(stmt);
-        sqlite3_close(db);
-        stmt = nullptr;
-        db = nullptr;
+        bench::sqlite_statement::open(path, std::string(select_columns) + " WHERE account > ?1 ORDER BY account LIMIT " +
+                                         std::to_string(page_rows));
     }
 
     // SQLite keeps a DECIMAL column as INTEGER (whole values) or REAL (NUMERIC affinity): read the

@@ -5,30 +5,14 @@
 #include <stdexcept>
 
 #include "bench.hpp"
+#include "raw_sqlite.hpp"
 
 namespace bench {
 namespace {
 
 constexpr char columns[] = "SELECT id, name, age, score, created_at, bio FROM users";
 
-struct raw_sqlite {
-    sqlite3* db = nullptr;
-    sqlite3_stmt* stmt = nullptr;
-
-    [[noreturn]] void fail(const char* what) const {
-        throw std::runtime_error(std::string("raw sqlite3: ") + what + ": " + (db ? sqlite3_errmsg(db) : "no connection"));
-    }
-    void open(const std::string& path, const std::string& sql) {
-        if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) fail("open");
-        if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
-            fail("prepare");
-    }
-    void close() {
-        sqlite3_finalize(stmt);
-        sqlite3_close(db);
-        stmt = nullptr;
-        db = nullptr;
-    }
+struct raw_sqlite : sqlite_statement {
     // The current row into u.
     void read(User& u) const {
         u.id = sqlite3_column_int64(stmt, 0);

@@ -84,7 +84,7 @@ const std::vector<column_limit>& session_impl::limits_for(const table_info& t) {
 }
 
 void check_exact_writes(session_impl& s, const table_info& t, std::span<const value_ref> params,
-                        std::span<const std::size_t> param_columns, std::string_view undone) {
+                        std::span<const std::size_t> param_columns, function_ref<std::string()> undone) {
     const dialect& d = s.sql();
     bool any = false;
     for (std::size_t c : param_columns) any = any || limited(t.columns[c], d);
@@ -110,7 +110,7 @@ void check_exact_writes(session_impl& s, const table_info& t, std::span<const va
             throw conversion_error("sluice: " + std::string(t.name) + "." + std::string(c.name) + " (" +
                                    std::string(to_string(c.kind)) + ")" +
                                    (params.size() > param_columns.size() ? ", row " + std::to_string(i / param_columns.size()) : "") +
-                                   ": " + problem + "; " + std::string(undone));
+                                   ": " + problem + "; " + undone());
     }
 }
 
@@ -126,7 +126,7 @@ void check_exact_sets(session_impl& s, const table_info& t, const std::vector<co
         refs.push_back(as_ref(set.v));
         columns.push_back(set.column);
     }
-    if (!columns.empty()) check_exact_writes(s, t, refs, columns, undone);
+    if (!columns.empty()) check_exact_writes(s, t, refs, columns, [&] { return std::string(undone); });
 }
 
 }  // namespace sluice::detail

@@ -16,7 +16,7 @@ std::uint64_t run_write(session_impl& s, const table_info& t, std::string_view s
     // Refused before it is sent: the limit is the connection's, so connect first if need be.
     if (!s.connected()) s.reconnect();
     if (!row_fits_statement(s.conn(), params)) throw_oversize_row(s.conn(), t, params, param_columns, "the row", "nothing was written");
-    check_exact_writes(s, t, params, param_columns, "nothing was written");
+    check_exact_writes(s, t, params, param_columns, [] { return std::string("nothing was written"); });
     try {
         return s.run(sql, params);
     } catch (const bind_mismatch& m) {

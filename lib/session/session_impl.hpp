@@ -26,9 +26,10 @@ struct column_limit {
 };
 
 // Throws conversion_error naming the column (and the row, for several rows) when a bound value
-// would be rounded or truncated by the column it is written to; `undone` says what that leaves.
+// would be rounded or truncated by the column it is written to; `undone` says what that leaves
+// (built only for the message: insert_many checks every row).
 void check_exact_writes(session_impl& s, const table_info& t, std::span<const value_ref> params,
-                        std::span<const std::size_t> param_columns, std::string_view undone);
+                        std::span<const std::size_t> param_columns, function_ref<std::string()> undone);
 
 // A where() or key value the backend cannot bind (a decimal of more than 15 digits on SQLite, a
 // datetime outside MariaDB's years), as a conversion_error naming the table and the value.

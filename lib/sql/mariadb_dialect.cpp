@@ -176,7 +176,7 @@ public:
         def += column.nullable ? " NULL" : " NOT NULL";
         if (table.auto_increment && column.primary_key) def += " AUTO_INCREMENT";
         // A server-filled time without a DEFAULT of its own: the time of the insert, and of each update.
-        if (column.server_default && column.kind == column_kind::datetime && !contains_word(def, "default")) {
+        if (column.server_default && column.kind == column_kind::datetime && split_sql_type(column.sql_type).default_value.empty()) {
             const int digits = std::max(0, fractional_digits(type_name(table, column)));
             const std::string now = digits > 0 ? "CURRENT_TIMESTAMP(" + std::to_string(digits) + ")" : "CURRENT_TIMESTAMP";
             def += " DEFAULT " + now + " ON UPDATE " + now;

@@ -200,8 +200,9 @@ bool bulk_writer::fits(const void* row) {
         bytes += value_bytes(st.row.back());
     }
     session_impl& impl = session_access::impl(*st.owner);
-    check_exact_writes(impl, *st.table, st.row, st.columns,
-                       "row " + std::to_string(st.written + st.chunk_rows) + " of the input; " + std::string(what_failure_undoes(st)));
+    check_exact_writes(impl, *st.table, st.row, st.columns, [&] {
+        return "row " + std::to_string(st.written + st.chunk_rows) + " of the input; " + std::string(what_failure_undoes(st));
+    });
     const connection& conn = impl.conn();
     if (!row_fits_statement(conn, st.row.size(), bytes))
         throw_oversize_row(conn, *st.table, st.row, st.columns,
