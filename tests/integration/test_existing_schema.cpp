@@ -988,3 +988,41 @@ TEST_CASE("existing schema: the plan check takes a unique index pinned by = as o
     }
     CHECK(n == 8);
 }
+
+namespace {
+struct Extreme {
+    static constexpr std::string_view table_name = "rv_extreme";
+    static constexpr sluice::column_option columns[] = {{.field = "v", .sql_type = "DECIMAL(38,10)"}};
+    std::int64_t id = 0;
+    std::optional<sluice::decimal> v;
+};
+}  // namespace
+
+TEST_CASE("existing schema: the largest and smallest DECIMAL(38,10) values round-trip, order and filter exactly") {
+    auto db = support::connect();
+    db.drop_table<Extreme>();
+    db.create_table<Extreme>();
+    const std::vector<std::string> texts = {"9999999999999999999999999999.9999999999", "-9999999999999999999999999999.9999999999",
+                                            "0.0000000001", "-0.0000000001", "0.0000000000", "1234567.5"};
+    if (support::is_sqlite()) {
+        // More than 15 significant digits cannot be stored exactly: refused, nothing written.
+        Extreme e{0, sluice::decimal{texts[0]}};
+        CHECK_THROWS_WITH_AS(db.insert(e), doctest::Contains("significant digits"), sluice::conversion_error);
+        CHECK(db.query<Extreme>().count() == 0);
+        return;
+    }
+    std::vector<Extreme> rows;
+    for (const std::string& t : texts) rows.push_back({0, sluice::decimal{t}});
+    rows.push_back({0, std::nullopt});
+    db.insert_many(rows);
+    std::vector<sluice::decimal> expected;
+    for (const std::string& t : texts) expected.push_back(sluice::decimal{t});
+    std::sort(expected.begin(), expected.end());
+    std::vector<sluice::decimal> got;
+    for (const Extreme& e : db.query<Extreme>().where(col(&Extreme::v).is_not_null()).order_by(&Extreme::v).yield_per(2))
+        got.push_back(*e.v);
+    CHECK(got == expected);
+    CHECK(got.back().to_string() == texts[0]);
+    CHECK(got.front().to_string() == texts[1]);
+    CHECK(db.query<Extreme>().where(col(&Extreme::v) > sluice::decimal{"0"}).count() == 3);
+}
