@@ -25,6 +25,42 @@ struct statement_event {
     std::string_view warning;
 };
 
+// --- the statement log a service routes to its own logger (session::set_log, pool_options::log) ---
+// Levels, least severe first. A log set at `info` receives info, warning and error records.
+enum class log_level {
+    trace,    // every statement
+    info,     // reconnects and retries after a lost connection
+    warning,  // statements slower than statement_log::slow_after; plan check findings
+    error,    // statements that failed, reconnects that failed
+    off,
+};
+
+enum class log_event { statement, slow_statement, failed_statement, plan_warning, retry, reconnect, reconnect_failed };
+
+struct log_record {
+    log_level level = log_level::trace;
+    log_event event = log_event::statement;
+    // The whole record as one line ("sluice: slow statement (1520.3 ms, 10 rows): SELECT ... [2 values
+    // not shown]"), for a logger that takes text.
+    std::string_view message{};
+    std::string_view sql{};               // the statement; empty for reconnects
+    std::size_t value_count = 0;          // how many values were bound
+    std::span<const std::string> values{};  // their text, only with statement_log::show_values
+    std::chrono::nanoseconds elapsed{};
+    std::uint64_t rows = 0;               // affected (writes) or read (queries)
+    std::string_view error{};             // failed statements, retries, reconnects: what went wrong
+    std::uint64_t connection_id = 0;      // the server's id (MariaDB CONNECTION_ID(); 0 on SQLite)
+};
+
+struct statement_log {
+    std::function<void(const log_record&)> sink{};  // called on the thread that ran the statement
+    log_level level = log_level::info;            // records below this level are not even built
+    // A statement that takes longer is a warning (slow_statement) rather than a trace record.
+    std::chrono::milliseconds slow_after{1000};
+    // Bound values are often personal data or secrets: records carry only their count unless asked.
+    bool show_values = false;
+};
+
 // What a yield_per/batches scan does when no index serves its order, so that every page would
 // read and sort every row its filters match (see session::set_plan_check).
 enum class plan_check {

@@ -165,6 +165,13 @@ public:
     // --- observability --------------------------------------------------------------------
     // Called after every statement. SLUICE_ECHO=1 in the environment prints each to stderr.
     void on_statement(std::function<void(const statement_event&)> callback);
+    // Leveled records for a service's logger: statements, slow statements, failures, retries and
+    // reconnects, bound values redacted unless log.show_values (see statement_log). Replaces the
+    // previous log; a default statement_log{} removes it. Independent of on_statement and SLUICE_ECHO.
+    void set_log(statement_log log);
+    // Whether the connection answers a round trip now (MariaDB COM_PING; SQLite: always true). A
+    // dead connection is replaced by the next statement (an open transaction is then gone).
+    bool ping();
 
 private:
     template <class> friend class query;

@@ -64,6 +64,8 @@ public:
     // True once an error has left this connection unusable (it was lost, or the server closed
     // it after refusing a statement): the session must open a new one.
     virtual bool lost() const noexcept { return false; }
+    // A round trip to the server; false once it does not answer. No server: always true.
+    virtual bool ping() noexcept { return true; }
     // The row (1-based) of the statement that just failed at which the server says it failed
     // (MariaDB 10.7+: GET DIAGNOSTICS ... ROW_NUMBER); nullopt where the server reports none.
     // Only meaningful right after the failure, before anything else runs on the connection.

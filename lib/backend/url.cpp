@@ -3,6 +3,8 @@
 #include "types/ascii.hpp"
 
 #include <charconv>
+#include <optional>
+#include <vector>
 
 #include <sluice/error.hpp>
 
@@ -80,7 +82,7 @@ std::string redact(std::string_view url) {
         const std::string_view key = pair.substr(0, eq);
         const std::string_view value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
         const bool known = key == "connect_timeout" || key == "read_timeout" || key == "write_timeout" || key == "charset" ||
-                           key == "journal_mode" || key == "synchronous";
+                           key == "journal_mode" || key == "synchronous" || key == "ssl_mode" || key == "tls_version";
         shown += shown.empty() ? "?" : "&";
         if (!plain_text(key, "")) shown += "***";
         else if (eq == std::string_view::npos) shown += std::string(key);
@@ -114,19 +116,73 @@ bool one_of(std::string_view v, std::initializer_list<std::string_view> allowed)
     return false;
 }
 
-// Calls f(key, decoded value) for each key=value of a URL's query string.
+// Calls f(key, decoded value) for each key=value of a URL's query string. An option given twice
+// is an error: which of the two wins would be a guess.
 template <class F> void for_each_option(std::string_view query, const std::string& redacted, F f) {
+    std::vector<std::string_view> seen;
     while (!query.empty()) {
         const std::size_t amp = query.find('&');
         const std::string_view pair = query.substr(0, amp);
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
         const std::size_t eq = pair.find('=');
+        const std::string_view key = pair.substr(0, eq);
+        for (std::string_view k : seen)
+            if (k == key) bad_url(redacted, "option " + shown_key(key) + " is given twice");
+        seen.push_back(key);
         const std::string value = eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1), redacted, "query");
-        f(pair.substr(0, eq), value);
+        f(key, value);
     }
 }
 
+// A file path option: not empty, no NUL (the client library takes C strings).
+std::string path_option(std::string_view key, const std::string& value, const std::string& redacted) {
+    if (value.empty() || value.find('\0') != std::string::npos)
+        bad_url(redacted, std::string(key) + " must be a file path");
+    return value;
+}
+
+// tls_version: a comma-separated list of the versions Connector/C accepts.
+std::string tls_version_option(const std::string& value, const std::string& redacted) {
+    std::string_view rest = value;
+    if (rest.empty()) bad_url(redacted, "tls_version must list TLSv1.2 and/or TLSv1.3, e.g. tls_version=TLSv1.3");
+    while (true) {
+        const std::size_t comma = rest.find(',');
+        if (!one_of(rest.substr(0, comma), {"TLSv1.2", "TLSv1.3"}))
+            bad_url(redacted, "tls_version must list TLSv1.2 and/or TLSv1.3 (comma-separated), e.g. tls_version=TLSv1.3");
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+    }
+    return value;
+}
+
+// What the ssl_* options together ask for, checked for contradictions.
+void settle_tls(connection_target& t, const std::optional<tls_mode>& mode) {
+    const bool trust = !t.ssl_ca.empty() || !t.ssl_capath.empty();
+    const bool any = trust || !t.ssl_cert.empty() || !t.ssl_key.empty() || !t.ssl_cipher.empty() || !t.tls_version.empty();
+    t.tls = mode ? *mode : trust ? tls_mode::verify_ca : any ? tls_mode::required : tls_mode::disabled;
+    if (t.tls == tls_mode::disabled && any)
+        bad_url(t.redacted, "ssl_mode=disabled contradicts the other ssl_*/tls_version options given");
+    if (t.tls == tls_mode::verify_ca && !trust)
+        bad_url(t.redacted, "ssl_mode=verify_ca needs ssl_ca (or ssl_capath): the CA to check the server's certificate against");
+    if (t.ssl_cert.empty() != t.ssl_key.empty())
+        bad_url(t.redacted, "ssl_cert and ssl_key go together: the client certificate and its private key");
+    if (!t.unix_socket.empty() && t.tls != tls_mode::disabled && t.tls != tls_mode::preferred)
+        bad_url(t.redacted, "ssl_mode=" + std::string(tls_mode_name(t.tls)) +
+                                " cannot be honoured over unix_socket: the client library does not use TLS on a local socket");
+}
+
 }  // namespace
+
+std::string_view tls_mode_name(tls_mode mode) noexcept {
+    switch (mode) {
+        case tls_mode::disabled: return "disabled";
+        case tls_mode::preferred: return "preferred";
+        case tls_mode::required: return "required";
+        case tls_mode::verify_ca: return "verify_ca";
+        case tls_mode::verify_identity: return "verify_identity";
+    }
+    return "?";
+}
 
 connection_target parse_url(std::string_view url) {
     connection_target t;
@@ -224,8 +280,30 @@ connection_target parse_url(std::string_view url) {
     if (t.host.find_first_of(" /@?#[]") != std::string::npos || t.host.find('\0') != std::string::npos)
         bad_url(t.redacted, "the host may not contain spaces, '/', '@', '?', '#', brackets or NUL");
 
+    std::optional<tls_mode> mode;
     for_each_option(query, t.redacted, [&](std::string_view key, const std::string& value) {
-        if (key == "connect_timeout") {
+        if (key == "ssl_mode") {
+            const std::string v = ascii_lowercase(value);
+            for (tls_mode m : {tls_mode::disabled, tls_mode::preferred, tls_mode::required, tls_mode::verify_ca, tls_mode::verify_identity})
+                if (v == tls_mode_name(m)) mode = m;
+            if (!mode) bad_url(t.redacted, "ssl_mode must be one of disabled, preferred, required, verify_ca, verify_identity");
+        } else if (key == "ssl_ca") {
+            t.ssl_ca = path_option(key, value, t.redacted);
+        } else if (key == "ssl_capath") {
+            t.ssl_capath = path_option(key, value, t.redacted);
+        } else if (key == "ssl_cert") {
+            t.ssl_cert = path_option(key, value, t.redacted);
+        } else if (key == "ssl_key") {
+            t.ssl_key = path_option(key, value, t.redacted);
+        } else if (key == "ssl_cipher") {
+            // OpenSSL cipher list syntax only; it goes to the library as a C string.
+            if (value.empty() || value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_:+!@.") !=
+                                     std::string::npos)
+                bad_url(t.redacted, "ssl_cipher must be an OpenSSL cipher list, e.g. ECDHE-RSA-AES256-GCM-SHA384");
+            t.ssl_cipher = value;
+        } else if (key == "tls_version") {
+            t.tls_version = tls_version_option(value, t.redacted);
+        } else if (key == "connect_timeout") {
             t.connect_timeout_s = seconds_option(key, value, t.redacted);
         } else if (key == "read_timeout") {
             t.read_timeout_s = seconds_option(key, value, t.redacted);
@@ -241,9 +319,11 @@ connection_target parse_url(std::string_view url) {
                                     "use any character set; the server converts)");
         } else {
             bad_url(t.redacted, "unknown option " + shown_key(key) +
-                                    " (known: connect_timeout, read_timeout, write_timeout, unix_socket, charset)");
+                                    " (known: ssl_mode, ssl_ca, ssl_capath, ssl_cert, ssl_key, ssl_cipher, tls_version, "
+                                    "connect_timeout, read_timeout, write_timeout, unix_socket, charset)");
         }
     });
+    settle_tls(t, mode);
     return t;
 }
 

@@ -8,6 +8,10 @@ namespace sluice::detail {
 
 enum class backend_kind { sqlite, mysql };
 
+// MySQL's names for how much TLS a connection insists on (ssl_mode=...).
+enum class tls_mode { disabled, preferred, required, verify_ca, verify_identity };
+std::string_view tls_mode_name(tls_mode mode) noexcept;
+
 struct connection_target {
     backend_kind backend = backend_kind::sqlite;
     std::string path;  // sqlite: file path, or ":memory:"
@@ -19,6 +23,10 @@ struct connection_target {
     std::string unix_socket;
     unsigned connect_timeout_s = 10;
     unsigned read_timeout_s = 0, write_timeout_s = 0;  // 0: the client library's default
+    // Without ssl_mode: verify_ca when ssl_ca/ssl_capath is given, required when another ssl_*
+    // option is, else disabled (Connector/C's own default: plain text).
+    tls_mode tls = tls_mode::disabled;
+    std::string ssl_ca, ssl_capath, ssl_cert, ssl_key, ssl_cipher, tls_version;
     // The URL with the password replaced by "***": the only form that goes into messages.
     std::string redacted;
 };

@@ -69,6 +69,7 @@ pager::pager(const session_handle& s, query_spec spec, std::size_t page_size) : 
         st.snapshot = std::make_unique<session_impl>(target);
         st.snapshot->observer = owner.observer;
         st.snapshot->echo = owner.echo;
+        st.snapshot->log = owner.log;
         st.snapshot->plan = owner.plan;
         st.snapshot->run(st.snapshot->sql().begin_snapshot(), {});
         st.snapshot->transaction_depth = 1;  // a lost connection ends the scan: no silent re-read

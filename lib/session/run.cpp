@@ -54,11 +54,51 @@ session_impl::session_impl(connection_target target) : target_(std::move(target)
     echo = echo_env && *echo_env && std::string_view(echo_env) != "0";
 }
 
+void session_impl::emit(log_record r, std::string_view extra) noexcept {
+    try {
+        static constexpr std::string_view what[] = {"statement", "slow statement", "failed statement", "plan check",
+                                                    "retry", "reconnected", "reconnect failed"};
+        std::string line = "sluice: " + std::string(what[static_cast<int>(r.event)]);
+        char numbers[96];
+        if (!r.sql.empty()) {
+            std::snprintf(numbers, sizeof numbers, " (%.3f ms, %llu rows)", std::chrono::duration<double, std::milli>(r.elapsed).count(),
+                          static_cast<unsigned long long>(r.rows));
+            line += numbers;
+        }
+        if (!extra.empty()) line += ": " + std::string(extra);
+        if (!r.error.empty()) line += ": " + std::string(r.error);
+        if (!r.sql.empty()) {
+            line += (extra.empty() && r.error.empty() ? ": " : " [in: ") + std::string(r.sql);
+            if (r.value_count > 0 && r.values.empty()) {
+                line += "  -- [" + std::to_string(r.value_count) + (r.value_count == 1 ? " value" : " values") + " not shown]";
+            } else if (!r.values.empty()) {
+                line += "  -- [";
+                for (std::size_t i = 0; i < r.values.size(); ++i) line += (i ? ", " : "") + r.values[i];
+                line += "]";
+            }
+            if (!extra.empty() || !r.error.empty()) line += "]";
+        }
+        r.message = line;
+        if (!r.connection_id && conn_ && !lost_) r.connection_id = conn_->server_connection_id();
+        log.sink(r);
+    } catch (...) {
+        // The log is an observer: its failure must not change what the statement did.
+    }
+}
+
 void session_impl::reconnect() {
     conn_.reset();  // the old handle first: a server limit on connections must not bite here
     lost_ = true;
-    conn_ = open_connection(target_);
+    try {
+        conn_ = open_connection(target_);
+    } catch (const std::exception& e) {
+        if (logs(log_level::error)) emit({.level = log_level::error, .event = log_event::reconnect_failed, .error = e.what()});
+        throw;
+    }
     lost_ = false;
+    if (logs(log_level::info))
+        emit({.level = log_level::info, .event = log_event::reconnect},
+             "new connection " + std::to_string(conn_->server_connection_id()) + (transaction_depth > 0 ? " (the open transaction is gone)" : ""));
     ++generation;
     doomed_depth = 0;
     transaction_depth = 0;
@@ -83,6 +123,10 @@ void session_impl::with_retries(function_ref<void()> attempt, function_ref<std::
                 throw connection_error(std::string(e.what()) + " (gave up after " + std::to_string(tries) +
                                            " attempts; resume from the token)",
                                        resume_token());
+            if (logs(log_level::info))
+                emit({.level = log_level::info, .event = log_event::retry, .error = e.what()},
+                     "attempt " + std::to_string(tries + 1) + " of " + std::to_string(retry.attempts) + " in " +
+                         std::to_string(backoff.count()) + " ms");
         }
         std::this_thread::sleep_for(backoff);
         backoff = std::min(retry.max_backoff,
@@ -116,13 +160,45 @@ std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref>
         reconnect();
     }
     const std::string warning = std::exchange(pending_warning, {});
-    if (!observer && !echo) return guarded_run(sql, params, on_row);
+    const bool logged = log.sink && log.level != log_level::off;
+    if (!observer && !echo && !logged) return guarded_run(sql, params, on_row);
     const auto start = std::chrono::steady_clock::now();
-    const std::uint64_t rows = guarded_run(sql, params, on_row);
-    const auto elapsed = std::chrono::steady_clock::now() - start;
     std::vector<std::string> shown;
-    shown.reserve(params.size());
-    for (const value_ref& v : params) shown.push_back(describe(v));
+    const auto describe_values = [&] {
+        if (shown.size() == params.size()) return;
+        shown.reserve(params.size());
+        for (const value_ref& v : params) shown.push_back(describe(v));
+    };
+    std::uint64_t rows = 0;
+    try {
+        rows = guarded_run(sql, params, on_row);
+    } catch (const std::exception& e) {
+        if (logs(log_level::error)) {
+            if (log.show_values) describe_values();
+            emit({.level = log_level::error, .event = log_event::failed_statement, .sql = sql, .value_count = params.size(),
+                  .values = log.show_values ? std::span<const std::string>(shown) : std::span<const std::string>{},
+                  .elapsed = std::chrono::steady_clock::now() - start, .error = e.what()});
+        }
+        throw;
+    }
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    if (logged) {
+        const bool slow = log.slow_after.count() > 0 && elapsed >= log.slow_after;
+        const log_level level = slow ? log_level::warning : log_level::trace;
+        if (!warning.empty() && logs(log_level::warning))
+            emit({.level = log_level::warning, .event = log_event::plan_warning, .sql = sql, .value_count = params.size(),
+                  .elapsed = elapsed, .rows = rows},
+                 warning);
+        if (logs(level)) {
+            if (log.show_values) describe_values();
+            emit({.level = level, .event = slow ? log_event::slow_statement : log_event::statement, .sql = sql,
+                  .value_count = params.size(),
+                  .values = log.show_values ? std::span<const std::string>(shown) : std::span<const std::string>{},
+                  .elapsed = elapsed, .rows = rows});
+        }
+    }
+    if (!observer && !echo) return rows;
+    describe_values();
     const statement_event event{sql, shown, elapsed, rows, warning};
     if (echo && !warning.empty()) std::fprintf(stderr, "[sluice] warning: %s\n", warning.c_str());
     if (echo) {
@@ -157,6 +233,12 @@ std::uint64_t session_impl::guarded_run(std::string_view sql, std::span<const va
         if (conn_->lost()) mark_lost();
         throw;
     }
+}
+
+bool session_impl::ping() noexcept {
+    if (conn_ && !lost_ && conn_->ping()) return true;
+    mark_lost();
+    return false;
 }
 
 void session_impl::mark_lost() noexcept {

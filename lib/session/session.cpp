@@ -27,6 +27,14 @@ backend session::backend() const {
 
 void session::on_statement(std::function<void(const statement_event&)> callback) { impl().observer = std::move(callback); }
 
+void session::set_log(statement_log log) { impl().log = std::move(log); }
+
+bool session::ping() {
+    detail::session_impl& s = impl();
+    if (!s.connected()) return false;
+    return s.ping();
+}
+
 void session::set_retry_policy(const retry_policy& policy) {
     if (policy.attempts < 1) throw error("sluice: retry_policy.attempts must be at least 1");
     impl().retry = policy;

@@ -67,6 +67,8 @@ public:
 
     // Replaces a lost connection (session settings are applied again on connect).
     void reconnect();
+    // A round trip to the server; false (and the connection marked lost) when it does not answer.
+    bool ping() noexcept;
     // Retries `attempt` (a read or an idempotent batch) on lost connections outside a
     // transaction, per the retry policy; `give_up` builds the exception when retries run out.
     void with_retries(function_ref<void()> attempt, function_ref<std::string()> resume_token);
@@ -82,6 +84,10 @@ public:
     retry_policy retry;
     std::function<void(const statement_event&)> observer;
     bool echo = false;
+    statement_log log;  // level off or no sink: nothing is built
+    bool logs(log_level level) const noexcept { return log.sink && level >= log.level && log.level != log_level::off; }
+    // Builds the record's message and hands it to the sink; a throwing sink never breaks a statement.
+    void emit(log_record record, std::string_view extra = {}) noexcept;
     plan_check plan = plan_check::off;
     // A plan check finding for the statement log: the next statement's event carries it.
     std::string pending_warning;

@@ -7,6 +7,7 @@
 #include <sluice/sluice.hpp>
 
 #include "../../lib/backend/url.hpp"
+#include "../../lib/types/ascii.hpp"
 
 using sluice::detail::backend_kind;
 using sluice::detail::parse_url;
@@ -102,7 +103,8 @@ TEST_CASE("URLs: IPv6 hosts, timeouts, charset, unencoded specials in a password
     CHECK_THROWS_WITH_AS(parse_url("mariadb://u@h/db?charset=latin1"), doctest::Contains("charset must be utf8mb4"), sluice::connection_error);
     CHECK_THROWS_WITH_AS(parse_url("mariadb://u@h/db?read_timeout=0"), doctest::Contains("read_timeout must be"), sluice::connection_error);
     CHECK_THROWS_WITH_AS(parse_url("mariadb://u@h/db?ssl=1"),
-                         doctest::Contains("known: connect_timeout, read_timeout, write_timeout, unix_socket, charset"),
+                         doctest::Contains("known: ssl_mode, ssl_ca, ssl_capath, ssl_cert, ssl_key, ssl_cipher, tls_version, "
+                                           "connect_timeout, read_timeout, write_timeout, unix_socket, charset"),
                          sluice::connection_error);
     // A password with unencoded '/', '?', '@' and ':' runs to the last '@'.
     const auto odd = parse_url("mariadb://app:a/b?c@d:e@db.internal:3307/shop");
@@ -127,6 +129,47 @@ TEST_CASE("URLs: IPv6 hosts, timeouts, charset, unencoded specials in a password
     } catch (const sluice::connection_error& e) {
         CHECK(std::string(e.what()).find("s3cret") == std::string::npos);
     }
+}
+
+TEST_CASE("URLs: TLS options, the mode they imply, and contradictions refused") {
+    using sluice::detail::tls_mode;
+    CHECK(parse_url("mariadb://u@h/db").tls == tls_mode::disabled);
+    for (const char* m : {"disabled", "preferred", "required", "VERIFY_IDENTITY"})
+        CHECK(tls_mode_name(parse_url(std::string("mariadb://u@h/db?ssl_mode=") + m).tls) == sluice::detail::ascii_lowercase(m));
+    const auto full = parse_url("mariadb://u:pw@h/db?ssl_mode=verify_ca&ssl_ca=/etc/ca%20dir/ca.pem&ssl_cert=/c.pem&ssl_key=/k.pem"
+                                "&ssl_cipher=ECDHE-RSA-AES128-GCM-SHA256&tls_version=TLSv1.2,TLSv1.3");
+    CHECK(full.tls == tls_mode::verify_ca);
+    CHECK(full.ssl_ca == "/etc/ca dir/ca.pem");
+    CHECK(full.ssl_cert == "/c.pem");
+    CHECK(full.ssl_key == "/k.pem");
+    CHECK(full.ssl_cipher == "ECDHE-RSA-AES128-GCM-SHA256");
+    CHECK(full.tls_version == "TLSv1.2,TLSv1.3");
+    CHECK(full.redacted.find("ssl_mode=verify_ca") != std::string::npos);
+    CHECK(full.redacted.find("pw") == std::string::npos);
+    // Without ssl_mode: a CA means verify it, another TLS option means insist on TLS.
+    CHECK(parse_url("mariadb://u@h/db?ssl_ca=/ca.pem").tls == tls_mode::verify_ca);
+    CHECK(parse_url("mariadb://u@h/db?ssl_capath=/certs").tls == tls_mode::verify_ca);
+    CHECK(parse_url("mariadb://u@h/db?tls_version=TLSv1.3").tls == tls_mode::required);
+    CHECK(parse_url("mariadb://u@h/db?ssl_cert=/c&ssl_key=/k").tls == tls_mode::required);
+    const auto refused = [](const char* url, const char* why) {
+        CAPTURE(url);
+        CHECK_THROWS_WITH_AS(parse_url(url), doctest::Contains(why), sluice::connection_error);
+    };
+    refused("mariadb://u@h/db?ssl_mode=on", "ssl_mode must be one of disabled, preferred, required, verify_ca, verify_identity");
+    refused("mariadb://u@h/db?ssl_mode=disabled&ssl_ca=/ca.pem", "ssl_mode=disabled contradicts");
+    refused("mariadb://u@h/db?ssl_mode=verify_ca", "verify_ca needs ssl_ca");
+    refused("mariadb://u@h/db?ssl_cert=/c.pem", "ssl_cert and ssl_key go together");
+    refused("mariadb://u@h/db?ssl_key=/k.pem&ssl_mode=required", "ssl_cert and ssl_key go together");
+    refused("mariadb://u@h/db?ssl_ca=", "ssl_ca must be a file path");
+    refused("mariadb://u@h/db?ssl_ca=/a%00b", "ssl_ca must be a file path");
+    refused("mariadb://u@h/db?tls_version=TLSv1.1", "tls_version must list TLSv1.2 and/or TLSv1.3");
+    refused("mariadb://u@h/db?tls_version=TLSv1.2,", "tls_version must list");
+    refused("mariadb://u@h/db?ssl_cipher=AES%27;x", "ssl_cipher must be an OpenSSL cipher list");
+    refused("mariadb://u@h/db?unix_socket=/s.sock&ssl_mode=required", "cannot be honoured over unix_socket");
+    refused("mariadb://u@h/db?ssl_mode=required&ssl_mode=disabled", "option 'ssl_mode' is given twice");
+    refused("sqlite:///x.db?ssl_mode=required", "known for sqlite: journal_mode, synchronous");
+    // preferred over a unix socket is fine: the socket simply stays plain.
+    CHECK(parse_url("mariadb://u@h/db?unix_socket=/s.sock&ssl_mode=preferred").tls == tls_mode::preferred);
 }
 
 TEST_CASE("URL fuzz: random and mutated URLs never crash and no message holds the password") {

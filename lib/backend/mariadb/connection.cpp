@@ -56,24 +56,80 @@ std::string soci_quote(std::string_view v) {
     return out + "'";
 }
 
+// Why Connector/C refused a TLS connection, in the terms of the URL's options.
+std::string tls_hint(const connection_target& t) {
+    const std::string host = t.host.find(':') != std::string::npos ? "[" + t.host + "]" : t.host;
+    switch (t.tls) {
+        case tls_mode::verify_identity:
+            return " (ssl_mode=verify_identity: the server must offer TLS, and its certificate must chain to " +
+                   std::string(t.ssl_ca.empty() && t.ssl_capath.empty() ? "the system's CAs" : "ssl_ca") + " and name the host '" +
+                   host + "')";
+        case tls_mode::verify_ca: return " (ssl_mode=verify_ca: the server's certificate must chain to ssl_ca)";
+        default:
+            return t.ssl_ca.empty() && t.ssl_capath.empty() ? "" : " (the server's certificate must chain to ssl_ca)";
+    }
+}
+
+// A TLS connection, opened natively: SOCI 4.0.3 can name certificate files but sets neither
+// MYSQL_OPT_SSL_ENFORCE nor MYSQL_OPT_SSL_VERIFY_SERVER_CERT, so it could not ask for TLS without
+// a CA, and never checks the server's name.
+MYSQL* open_tls(const connection_target& t) {
+    MYSQL* m = mysql_init(nullptr);
+    if (!m) throw connection_error("sluice: cannot connect to " + t.redacted + ": out of memory");
+    const auto set = [&](mysql_option option, const void* arg) {
+        if (mysql_optionsv(m, option, arg) != 0) {
+            mysql_close(m);
+            throw connection_error("sluice: cannot connect to " + t.redacted + ": the client library refused a TLS option");
+        }
+    };
+    const auto set_text = [&](mysql_option option, const std::string& text) {
+        if (!text.empty()) set(option, text.c_str());
+    };
+    set(MYSQL_OPT_CONNECT_TIMEOUT, &t.connect_timeout_s);
+    if (t.read_timeout_s) set(MYSQL_OPT_READ_TIMEOUT, &t.read_timeout_s);
+    if (t.write_timeout_s) set(MYSQL_OPT_WRITE_TIMEOUT, &t.write_timeout_s);
+    set(MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    // Enforce asks for TLS whenever the server offers it; with a CA given, Connector/C also checks
+    // the certificate chain. Only VERIFY_SERVER_CERT refuses a server without TLS before
+    // authenticating, and it checks the host name too: so it is verify_identity's alone.
+    const my_bool on = 1;
+    set(MYSQL_OPT_SSL_ENFORCE, &on);
+    set_text(MYSQL_OPT_SSL_CA, t.ssl_ca);
+    set_text(MYSQL_OPT_SSL_CAPATH, t.ssl_capath);
+    set_text(MYSQL_OPT_SSL_CERT, t.ssl_cert);
+    set_text(MYSQL_OPT_SSL_KEY, t.ssl_key);
+    set_text(MYSQL_OPT_SSL_CIPHER, t.ssl_cipher);
+    set_text(MARIADB_OPT_TLS_VERSION, t.tls_version);
+    const my_bool verify = t.tls == tls_mode::verify_identity;
+    set(MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+    if (!mysql_real_connect(m, t.host.c_str(), t.user.empty() ? nullptr : t.user.c_str(),
+                            t.password.empty() ? nullptr : t.password.c_str(), t.database.empty() ? nullptr : t.database.c_str(),
+                            t.port, t.unix_socket.empty() ? nullptr : t.unix_socket.c_str(),
+                            CLIENT_FOUND_ROWS | CLIENT_MULTI_RESULTS)) {
+        // The server's message names the user, never the password; the URL is redacted.
+        std::string why = mysql_error(m);
+        if (mysql_errno(m) == CR_SSL_CONNECTION_ERROR) why += tls_hint(t);
+        mysql_close(m);
+        throw connection_error("sluice: cannot connect to " + t.redacted + ": " + why);
+    }
+    if (t.tls >= tls_mode::required && !mysql_get_ssl_cipher(m)) {
+        mysql_close(m);
+        throw connection_error("sluice: cannot connect to " + t.redacted + ": ssl_mode=" + std::string(tls_mode_name(t.tls)) +
+                               " but the server offers no TLS; the connection was closed before any statement ran "
+                               "(ssl_mode=verify_identity refuses such a server before authenticating)");
+    }
+    return m;
+}
+
 class mysql_connection final : public connection {
 public:
     explicit mysql_connection(const connection_target& target) : cache_(128) {
-        std::string connect = "host=" + soci_quote(target.host) + " port=" + std::to_string(target.port) +
-                              " charset=utf8mb4 connect_timeout=" + std::to_string(target.connect_timeout_s);
-        if (!target.user.empty()) connect += " user=" + soci_quote(target.user);
-        if (!target.password.empty()) connect += " password=" + soci_quote(target.password);
-        if (!target.database.empty()) connect += " db=" + soci_quote(target.database);
-        if (!target.unix_socket.empty()) connect += " unix_socket=" + soci_quote(target.unix_socket);
-        if (target.read_timeout_s) connect += " read_timeout=" + std::to_string(target.read_timeout_s);
-        if (target.write_timeout_s) connect += " write_timeout=" + std::to_string(target.write_timeout_s);
-        try {
-            soci_.open(*soci::factory_mysql(), connect);
-        } catch (const std::exception& e) {
-            // The server's message names the user, never the password; the URL is redacted.
-            throw connection_error("sluice: cannot connect to " + target.redacted + ": " + e.what());
+        if (target.tls != tls_mode::disabled) {
+            conn_ = own_ = open_tls(target);
+        } else {
+            open_plain(target);
+            conn_ = native_connection(soci_);
         }
-        conn_ = native_connection(soci_);
         // Strict mode turns truncation and invalid values into errors; UTC because sluice
         // datetimes are sys_time.
         run_plain("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
@@ -94,8 +150,9 @@ public:
     ~mysql_connection() override {
         // A lost connection is closed first, so that its statements only free their memory
         // rather than each sending COM_STMT_CLOSE into a dead socket.
-        if (lost_) soci_.close();
+        if (lost_) close_link();
         cache_.clear();
+        close_link();
     }
 
     const dialect& sql() const noexcept override { return mysql_dialect(); }
@@ -113,6 +170,11 @@ public:
     size_limit statement_limit() const noexcept override { return {"max_allowed_packet", max_allowed_packet_}; }
 
     bool lost() const noexcept override { return lost_; }
+    bool ping() noexcept override {
+        // MYSQL_OPT_RECONNECT is off: a dead connection fails here and stays dead.
+        if (!lost_ && mysql_ping(conn_) != 0) lost_ = true;
+        return !lost_;
+    }
 
     std::optional<std::uint64_t> failed_row() noexcept override {
         if (lost_) return std::nullopt;
@@ -340,8 +402,33 @@ private:
         if (grown && mysql_stmt_bind_result(p.stmt, p.results.data()) != 0) fail(p.stmt, sql);
     }
 
-    soci::session soci_;
-    MYSQL* conn_ = nullptr;
+    // Plain text connections: SOCI opens them from a connect string.
+    void open_plain(const connection_target& target) {
+        std::string connect = "host=" + soci_quote(target.host) + " port=" + std::to_string(target.port) +
+                              " charset=utf8mb4 connect_timeout=" + std::to_string(target.connect_timeout_s);
+        if (!target.user.empty()) connect += " user=" + soci_quote(target.user);
+        if (!target.password.empty()) connect += " password=" + soci_quote(target.password);
+        if (!target.database.empty()) connect += " db=" + soci_quote(target.database);
+        if (!target.unix_socket.empty()) connect += " unix_socket=" + soci_quote(target.unix_socket);
+        if (target.read_timeout_s) connect += " read_timeout=" + std::to_string(target.read_timeout_s);
+        if (target.write_timeout_s) connect += " write_timeout=" + std::to_string(target.write_timeout_s);
+        try {
+            soci_.open(*soci::factory_mysql(), connect);
+        } catch (const std::exception& e) {
+            // The server's message names the user, never the password; the URL is redacted.
+            throw connection_error("sluice: cannot connect to " + target.redacted + ": " + e.what());
+        }
+    }
+
+    void close_link() noexcept {
+        if (own_) mysql_close(own_);
+        own_ = nullptr;
+        soci_.close();
+    }
+
+    soci::session soci_;      // plain connections
+    MYSQL* own_ = nullptr;    // TLS connections (open_tls)
+    MYSQL* conn_ = nullptr;   // whichever of the two is open
     statement_cache<prepared> cache_;
     mysql_row row_;
     std::uint64_t last_insert_id_ = 0;
