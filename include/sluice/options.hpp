@@ -37,6 +37,8 @@ enum class log_level {
 
 enum class log_event { statement, slow_statement, failed_statement, plan_warning, retry, reconnect, reconnect_failed };
 
+// Its views and span point into sluice's memory for the duration of the sink call only: a logger
+// that queues records must copy what it keeps.
 struct log_record {
     log_level level = log_level::trace;
     log_event event = log_event::statement;

@@ -23,9 +23,9 @@ namespace sluice {
 
 struct pool_options {
     std::size_t size = 8;  // connections open at most (idle + on loan)
-    // Runs once on each new session, before its first lease (after `log` is installed): retry
-    // policy, plan check, session variables. If it throws, the connection is closed and
-    // acquire() throws that.
+    // Installed with session::on_connect on each new session before its first lease (after `log`):
+    // retry policy, plan check, session variables; it runs again whenever the session reconnects.
+    // If it throws on a new session, the connection is closed and acquire() throws that.
     std::function<void(session&)> on_connect{};
     // A session idle for longer is pinged before it is handed out, and replaced if dead
     // (a server restart, wait_timeout, a KILL). Zero: ping every time.
@@ -69,7 +69,8 @@ public:
 
     // Waits until a session is free. Throws connection_error if a new connection fails.
     lease acquire();
-    // Waits at most `timeout`; nullopt if none became free.
+    // Waits at most `timeout` for a free session; nullopt if none became free. Checking an idle
+    // one or opening a new one (up to connect_timeout) comes on top.
     std::optional<lease> try_acquire(std::chrono::milliseconds timeout);
 
     std::size_t size() const noexcept { return options_.size; }

@@ -169,6 +169,11 @@ public:
     // reconnects, bound values redacted unless log.show_values (see statement_log). Replaces the
     // previous log; a default statement_log{} removes it. Independent of on_statement and SLUICE_ECHO.
     void set_log(statement_log log);
+    // Runs hook(*this) now and again after every reconnect (a lost connection replaced), so that
+    // what it sets (SET SESSION variables, user variables) holds on every connection the session
+    // uses for its statements. Not on the connections of stream<> or consistent_snapshot() scans.
+    // An exception from it propagates (after a reconnect: from the statement that reconnected).
+    void on_connect(std::function<void(session&)> hook);
     // Whether the connection answers a round trip now (MariaDB COM_PING; SQLite: always true). A
     // dead connection is replaced by the next statement (an open transaction is then gone).
     bool ping();

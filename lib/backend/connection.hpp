@@ -35,6 +35,30 @@ struct size_limit {
     std::uint64_t bytes;
 };
 
+// What a result column holds as a backend declares it before any row: enough to refuse a field
+// that cannot take it (stream<R>) before anything is handed out.
+enum class result_kind { integer, bit, real, decimal, text, blob, datetime, date, time, year, null };
+
+// The rows of one statement, read on demand: the statement stays open between next() calls, and
+// nothing else may run on its connection until it ends (see session_impl's stream connections).
+class row_stream {
+public:
+    virtual ~row_stream() = default;
+    virtual std::size_t columns() const noexcept = 0;
+    virtual std::string_view column_name(std::size_t i) const noexcept = 0;
+    // nullopt where types belong to values, not columns (SQLite).
+    virtual std::optional<result_kind> column_kind(std::size_t i) const noexcept = 0;
+    // The next row, nullptr after the last. Throws connection_error / statement_error.
+    virtual row_reader* next() = 0;
+    // True once next() returned nullptr or threw.
+    virtual bool finished() const noexcept = 0;
+    // Ends the statement before its last row without reading the rest. `stop` is called with
+    // the connection's server id while the server may still be sending (MariaDB): it must stop
+    // the statement from another connection (KILL QUERY); what is in flight is then discarded.
+    // If anything fails, the connection is marked lost.
+    virtual void abandon(function_ref<void(std::uint64_t)> stop) noexcept = 0;
+};
+
 class connection {
 public:
     virtual ~connection() = default;
@@ -45,6 +69,9 @@ public:
     virtual std::uint64_t run(std::string_view sql, std::span<const value_ref> params,
                               row_callback on_row) = 0;
     virtual std::uint64_t last_insert_id() = 0;
+    // Runs one statement whose rows are then read one at a time (unbuffered on MariaDB, stepped
+    // on SQLite). The stream must end before the connection runs anything else or is destroyed.
+    virtual std::unique_ptr<row_stream> open_stream(std::string_view sql, std::span<const value_ref> params) = 0;
     // Largest number of bound parameters one statement may take.
     virtual std::size_t max_parameters() const noexcept = 0;
     // Largest number of bytes of bound values one statement may carry.

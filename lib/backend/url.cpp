@@ -164,6 +164,11 @@ void settle_tls(connection_target& t, const std::optional<tls_mode>& mode) {
         bad_url(t.redacted, "ssl_mode=disabled contradicts the other ssl_*/tls_version options given");
     if (t.tls == tls_mode::verify_ca && !trust)
         bad_url(t.redacted, "ssl_mode=verify_ca needs ssl_ca (or ssl_capath): the CA to check the server's certificate against");
+    // Connector/C pins TLS 1.3 suites and TLS 1.2 ciphers through different calls, and an
+    // ssl_cipher of one kind leaves the other unpinned: a pin holds only when 1.2 is the only version.
+    if (!t.ssl_cipher.empty() && t.tls_version != "TLSv1.2")
+        bad_url(t.redacted, "ssl_cipher pins TLS 1.2 ciphers only: add tls_version=TLSv1.2 (otherwise a TLS 1.3 server "
+                            "would negotiate a suite the pin does not cover)");
     if (t.ssl_cert.empty() != t.ssl_key.empty())
         bad_url(t.redacted, "ssl_cert and ssl_key go together: the client certificate and its private key");
     if (!t.unix_socket.empty() && t.tls != tls_mode::disabled && t.tls != tls_mode::preferred)

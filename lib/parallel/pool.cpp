@@ -23,7 +23,7 @@ pool::~pool() = default;
 std::unique_ptr<session> pool::open_session() {
     auto s = std::make_unique<session>(url_);
     if (options_.log.sink) s->set_log(options_.log);
-    if (options_.on_connect) options_.on_connect(*s);
+    if (options_.on_connect) s->on_connect(options_.on_connect);
     return s;
 }
 

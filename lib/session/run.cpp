@@ -54,8 +54,36 @@ session_impl::session_impl(connection_target target) : target_(std::move(target)
     echo = echo_env && *echo_env && std::string_view(echo_env) != "0";
 }
 
+namespace {
+// An error's text with every single-quoted part replaced by '***': servers quote the offending
+// value ("Duplicate entry 'alice@example.com' for key ..."), which show_values=false must not log.
+std::string without_quoted_values(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        out += text[i];
+        if (text[i] != '\'') continue;
+        std::size_t end = i + 1;
+        while (end < text.size() && (text[end] != '\'' || (end + 1 < text.size() && text[end + 1] == '\'')))
+            end += text[end] == '\'' ? 2 : 1;
+        if (end >= text.size()) {  // unterminated: hide the rest
+            out += "***";
+            return out;
+        }
+        out += "***'";
+        i = end;
+    }
+    return out;
+}
+}  // namespace
+
 void session_impl::emit(log_record r, std::string_view extra) noexcept {
     try {
+        std::string error_text;
+        if (!r.error.empty() && !log.show_values) {
+            error_text = without_quoted_values(r.error);
+            r.error = error_text;
+        }
         static constexpr std::string_view what[] = {"statement", "slow statement", "failed statement", "plan check",
                                                     "retry", "reconnected", "reconnect failed"};
         std::string line = "sluice: " + std::string(what[static_cast<int>(r.event)]);
@@ -99,6 +127,14 @@ void session_impl::reconnect() {
     if (logs(log_level::info))
         emit({.level = log_level::info, .event = log_event::reconnect},
              "new connection " + std::to_string(conn_->server_connection_id()) + (transaction_depth > 0 ? " (the open transaction is gone)" : ""));
+    if (connect_hook && owner) {
+        try {
+            connect_hook(*owner);
+        } catch (...) {
+            mark_lost();  // not configured: the next statement connects (and runs the hook) again
+            throw;
+        }
+    }
     ++generation;
     doomed_depth = 0;
     transaction_depth = 0;

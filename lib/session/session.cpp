@@ -5,8 +5,12 @@ namespace sluice {
 
 
 session::session(std::string_view url)
-    : impl_(std::make_unique<detail::session_impl>(detail::parse_url(url))) {}
-session::session(session&&) noexcept = default;
+    : impl_(std::make_unique<detail::session_impl>(detail::parse_url(url))) {
+    impl_->owner = this;
+}
+session::session(session&& other) noexcept : impl_(std::move(other.impl_)) {
+    if (impl_) impl_->owner = this;
+}
 
 detail::session_impl& session::impl() {
     if (!impl_) throw error("sluice: use of a moved-from session (it was moved into another session object)");
@@ -17,7 +21,11 @@ detail::session_handle session::handle() const {
     if (!impl_) throw error("sluice: use of a moved-from session (it was moved into another session object)");
     return {impl_.get(), impl_->alive};
 }
-session& session::operator=(session&&) noexcept = default;
+session& session::operator=(session&& other) noexcept {
+    impl_ = std::move(other.impl_);
+    if (impl_) impl_->owner = this;
+    return *this;
+}
 session::~session() = default;
 
 backend session::backend() const {
@@ -28,6 +36,12 @@ backend session::backend() const {
 void session::on_statement(std::function<void(const statement_event&)> callback) { impl().observer = std::move(callback); }
 
 void session::set_log(statement_log log) { impl().log = std::move(log); }
+
+void session::on_connect(std::function<void(session&)> hook) {
+    detail::session_impl& s = impl();
+    s.connect_hook = std::move(hook);
+    if (s.connect_hook) s.connect_hook(*this);
+}
 
 bool session::ping() {
     detail::session_impl& s = impl();

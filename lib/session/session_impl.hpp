@@ -85,6 +85,10 @@ public:
     std::function<void(const statement_event&)> observer;
     bool echo = false;
     statement_log log;  // level off or no sink: nothing is built
+    // session::on_connect: run on `owner` after every reconnect (the session object this state
+    // belongs to, kept current by session's moves).
+    std::function<void(session&)> connect_hook;
+    session* owner = nullptr;
     bool logs(log_level level) const noexcept { return log.sink && level >= log.level && log.level != log_level::off; }
     // Builds the record's message and hands it to the sink; a throwing sink never breaks a statement.
     void emit(log_record record, std::string_view extra = {}) noexcept;

@@ -23,6 +23,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
+struct Account {
+    static constexpr std::string_view table_name = "log_accounts";
+    static constexpr std::array<std::string_view, 1> unique_indexes{"email"};
+    std::int64_t id = 0;
+    std::string email;
+};
+
 User someone(const std::string& name) { return User{0, name, 30, 1.0, support::at(2024, 1, 1), std::nullopt}; }
 
 // Records from any thread, kept for the checks.
@@ -303,6 +310,63 @@ TEST_CASE("statement log: a lost connection mid-scan is logged as a failure, a r
     CHECK(log.count(sluice::log_event::statement) == 0);  // trace is below info
     CHECK(log.any_message_holds("attempt 2 of 3"));
     if (!support::is_sqlite()) CHECK(log.count(sluice::log_event::failed_statement) == 1);
+}
+
+TEST_CASE("session::on_connect runs again after a reconnect, so session variables hold on the new connection") {
+    auto db = support::fresh<User>();
+    int runs = 0;
+    db.on_connect([&](sluice::session& s) {
+        ++runs;
+        if (!support::is_sqlite()) s.execute("SET @sluice_hooked = 42");
+    });
+    CHECK(runs == 1);
+    auto& impl = sluice::detail::session_access::impl(db);
+    if (support::is_sqlite()) {
+        impl.before_statement = [](std::uint64_t, std::string_view) { throw sluice::connection_error("sluice: simulated lost connection"); };
+        CHECK_THROWS_AS(db.query<User>().count(), sluice::connection_error);
+        impl.before_statement = nullptr;
+    } else {
+        sluice::session control = support::connect();
+        kill_connection(control, db.connection_id());
+        CHECK_THROWS_AS(db.execute("DO 1"), sluice::connection_error);
+    }
+    CHECK(db.query<User>().count() == 0);  // reconnects, and the hook runs on the new connection
+    CHECK(runs == 2);
+    if (!support::is_sqlite()) CHECK(db.scalar("SELECT @sluice_hooked") == "42");
+    // The hook follows a moved session.
+    sluice::session moved = std::move(db);
+    if (support::is_sqlite()) {
+        auto& moved_impl = sluice::detail::session_access::impl(moved);
+        moved_impl.before_statement = [](std::uint64_t, std::string_view) { throw sluice::connection_error("sluice: simulated"); };
+        CHECK_THROWS_AS(moved.query<User>().count(), sluice::connection_error);
+        moved_impl.before_statement = nullptr;
+    } else {
+        sluice::session control = support::connect();
+        kill_connection(control, moved.connection_id());
+        CHECK_THROWS_AS(moved.execute("DO 1"), sluice::connection_error);
+    }
+    CHECK(moved.query<User>().count() == 0);
+    CHECK(runs == 3);
+}
+
+TEST_CASE("statement log: without show_values, quoted values in an error's text are hidden too") {
+    auto db = support::connect();
+    db.drop_table<Account>();
+    db.create_table<Account>();
+    Account a{0, "alice.secret@example.com"};
+    db.insert(a);
+    captured_log log;
+    db.set_log(log.log(sluice::log_level::error));
+    Account b{0, "alice.secret@example.com"};
+    CHECK_THROWS_AS(db.insert(b), sluice::statement_error);
+    REQUIRE(log.count(sluice::log_event::failed_statement) == 1);
+    CHECK(!log.any_message_holds("alice.secret"));
+    CHECK(!log.errors.front().empty());
+    captured_log shown;
+    db.set_log(shown.log(sluice::log_level::error, true));
+    CHECK_THROWS_AS(db.insert(b), sluice::statement_error);
+    CHECK(shown.any_message_holds("alice.secret@example.com"));
+    db.drop_table<Account>();
 }
 
 TEST_CASE("SLUICE_ECHO=1 still prints every statement to stderr, values included") {

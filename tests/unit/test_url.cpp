@@ -137,13 +137,14 @@ TEST_CASE("URLs: TLS options, the mode they imply, and contradictions refused") 
     for (const char* m : {"disabled", "preferred", "required", "VERIFY_IDENTITY"})
         CHECK(tls_mode_name(parse_url(std::string("mariadb://u@h/db?ssl_mode=") + m).tls) == sluice::detail::ascii_lowercase(m));
     const auto full = parse_url("mariadb://u:pw@h/db?ssl_mode=verify_ca&ssl_ca=/etc/ca%20dir/ca.pem&ssl_cert=/c.pem&ssl_key=/k.pem"
-                                "&ssl_cipher=ECDHE-RSA-AES128-GCM-SHA256&tls_version=TLSv1.2,TLSv1.3");
+                                "&ssl_cipher=ECDHE-RSA-AES128-GCM-SHA256&tls_version=TLSv1.2");
     CHECK(full.tls == tls_mode::verify_ca);
     CHECK(full.ssl_ca == "/etc/ca dir/ca.pem");
     CHECK(full.ssl_cert == "/c.pem");
     CHECK(full.ssl_key == "/k.pem");
     CHECK(full.ssl_cipher == "ECDHE-RSA-AES128-GCM-SHA256");
-    CHECK(full.tls_version == "TLSv1.2,TLSv1.3");
+    CHECK(full.tls_version == "TLSv1.2");
+    CHECK(parse_url("mariadb://u@h/db?tls_version=TLSv1.2,TLSv1.3").tls_version == "TLSv1.2,TLSv1.3");
     CHECK(full.redacted.find("ssl_mode=verify_ca") != std::string::npos);
     CHECK(full.redacted.find("pw") == std::string::npos);
     // Without ssl_mode: a CA means verify it, another TLS option means insist on TLS.
@@ -165,6 +166,8 @@ TEST_CASE("URLs: TLS options, the mode they imply, and contradictions refused") 
     refused("mariadb://u@h/db?tls_version=TLSv1.1", "tls_version must list TLSv1.2 and/or TLSv1.3");
     refused("mariadb://u@h/db?tls_version=TLSv1.2,", "tls_version must list");
     refused("mariadb://u@h/db?ssl_cipher=AES%27;x", "ssl_cipher must be an OpenSSL cipher list");
+    refused("mariadb://u@h/db?ssl_cipher=ECDHE-RSA-AES128-GCM-SHA256", "add tls_version=TLSv1.2");
+    refused("mariadb://u@h/db?ssl_cipher=ECDHE-RSA-AES128-GCM-SHA256&tls_version=TLSv1.2,TLSv1.3", "add tls_version=TLSv1.2");
     refused("mariadb://u@h/db?unix_socket=/s.sock&ssl_mode=required", "cannot be honoured over unix_socket");
     refused("mariadb://u@h/db?ssl_mode=required&ssl_mode=disabled", "option 'ssl_mode' is given twice");
     refused("sqlite:///x.db?ssl_mode=required", "known for sqlite: journal_mode, synchronous");

@@ -102,6 +102,10 @@ MYSQL* open_tls(const connection_target& t) {
     set_text(MARIADB_OPT_TLS_VERSION, t.tls_version);
     const my_bool verify = t.tls == tls_mode::verify_identity;
     set(MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+    // Below verify_identity a server without TLS is only noticed after logging in, and with
+    // use_ssl set Connector/C sends caching_sha2 passwords in clear, as it does for a server
+    // asking for mysql_clear_password: allow only plugins that never reveal the password.
+    if (t.tls != tls_mode::verify_identity) set(MARIADB_OPT_RESTRICTED_AUTH, "mysql_native_password,client_ed25519");
     if (!mysql_real_connect(m, t.host.c_str(), t.user.empty() ? nullptr : t.user.c_str(),
                             t.password.empty() ? nullptr : t.password.c_str(), t.database.empty() ? nullptr : t.database.c_str(),
                             t.port, t.unix_socket.empty() ? nullptr : t.unix_socket.c_str(),
@@ -130,6 +134,16 @@ public:
             open_plain(target);
             conn_ = native_connection(soci_);
         }
+        try {
+            configure();
+        } catch (...) {
+            cache_.clear();
+            close_link();  // a TLS handle has no owner but this object, whose destructor will not run
+            throw;
+        }
+    }
+
+    void configure() {
         // Strict mode turns truncation and invalid values into errors; UTC because sluice
         // datetimes are sys_time.
         run_plain("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
@@ -146,6 +160,7 @@ public:
         });
         max_allowed_packet_ = packet;
     }
+
 
     ~mysql_connection() override {
         // A lost connection is closed first, so that its statements only free their memory
@@ -171,6 +186,8 @@ public:
 
     bool lost() const noexcept override { return lost_; }
     bool ping() noexcept override {
+        // A stream's statement is open: the connection is busy, so alive (a ping would be out of sync).
+        if (streaming_) return true;
         // MYSQL_OPT_RECONNECT is off: a dead connection fails here and stays dead.
         if (!lost_ && mysql_ping(conn_) != 0) lost_ = true;
         return !lost_;
@@ -198,6 +215,9 @@ public:
 
     std::uint64_t run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) override {
         if (lost_) throw connection_error("sluice: MariaDB: the connection was lost earlier [in: " + std::string(sql) + "]");
+        if (streaming_)
+            throw error("sluice: MariaDB: a stream is open on this connection; it must end before another statement runs [in: " +
+                        std::string(sql) + "]");
         prepared& p = prepare(sql);
         if (params.size() != p.params.size())
             throw error("sluice: statement takes " + std::to_string(p.params.size()) + " values, " +
@@ -271,6 +291,10 @@ private:
 
     prepared& prepare(std::string_view sql) {
         if (prepared* p = cache_.find(sql)) return *p;
+        return *cache_.add(std::string(sql), prepare_new(sql));
+    }
+
+    std::unique_ptr<prepared> prepare_new(std::string_view sql) {
         auto p = std::make_unique<prepared>();
         p->stmt = mysql_stmt_init(conn_);
         if (!p->stmt) throw error("sluice: MariaDB: out of memory preparing a statement");
@@ -278,8 +302,114 @@ private:
         const unsigned long count = mysql_stmt_param_count(p->stmt);
         p->params.assign(count, MYSQL_BIND{});
         p->slots.assign(count, param_slot{});
-        return *cache_.add(std::string(sql), std::move(p));
+        return p;
     }
+
+    // stream<R>: one statement of its own (not cached: it stays open), fetched row by row.
+    class stream final : public row_stream {
+    public:
+        stream(mysql_connection& c, std::string_view sql, std::span<const value_ref> params) : c_(c), sql_(sql) {
+            p_ = c_.prepare_new(sql);
+            if (params.size() != p_->params.size())
+                throw error("sluice: statement takes " + std::to_string(p_->params.size()) + " values, " +
+                            std::to_string(params.size()) + " given [in: " + sql_ + "]");
+            c_.bind_params(*p_, params);
+            if (mysql_stmt_execute(p_->stmt) != 0) c_.fail(p_->stmt, sql_);
+            if (mysql_stmt_field_count(p_->stmt) == 0)
+                throw error("sluice: stream<>: the statement returns no rows (run it with execute()) [in: " + sql_ + "]");
+            // Should anything below throw, closing the statement (p_) discards the pending result.
+            MYSQL_RES* meta = mysql_stmt_result_metadata(p_->stmt);
+            if (!meta) c_.fail(p_->stmt, sql_);
+            const MYSQL_FIELD* fields = mysql_fetch_fields(meta);
+            for (unsigned i = 0; i < mysql_num_fields(meta); ++i) {
+                names_.emplace_back(fields[i].name, fields[i].name_length);
+                kinds_.push_back(kind_of(fields[i]));
+            }
+            mysql_free_result(meta);
+            c_.prepare_results(*p_, sql_);
+            row_.cells = &p_->columns;
+            c_.streaming_ = true;
+            open_ = true;
+        }
+        ~stream() override {
+            // Not abandoned (a caller that forgot): read the rest so the connection stays in step.
+            if (open_ && !c_.lost_) mysql_stmt_free_result(p_->stmt);
+            if (open_) c_.streaming_ = false;
+        }
+        std::size_t columns() const noexcept override { return names_.size(); }
+        std::string_view column_name(std::size_t i) const noexcept override { return names_[i]; }
+        std::optional<result_kind> column_kind(std::size_t i) const noexcept override { return kinds_[i]; }
+        bool finished() const noexcept override { return !open_; }
+        row_reader* next() override {
+            if (!open_) return nullptr;
+            const int rc = mysql_stmt_fetch(p_->stmt);
+            if (rc == MYSQL_NO_DATA) {
+                end();
+                return nullptr;
+            }
+            try {
+                if (rc == 1) c_.fail(p_->stmt, sql_);
+                if (rc == MYSQL_DATA_TRUNCATED) c_.fetch_long_values(*p_, sql_);
+            } catch (...) {
+                end();
+                throw;
+            }
+            return &row_;
+        }
+        void abandon(function_ref<void(std::uint64_t)> stop) noexcept override {
+            if (!open_) return;
+            try {
+                // The server may be blocked sending rows: stop it from elsewhere, then discard what
+                // is in flight (a few socket buffers, and the "interrupted" error that ends them).
+                stop(mysql_thread_id(c_.conn_));
+                mysql_stmt_free_result(p_->stmt);
+                if (mysql_errno(c_.conn_) != 0 && classify(mysql_errno(c_.conn_)) != after_error::usable) c_.lost_ = true;
+            } catch (...) {
+                c_.lost_ = true;  // the statement may still be running: this connection must go
+            }
+            end();
+        }
+
+    private:
+        void end() noexcept {
+            open_ = false;
+            c_.streaming_ = false;
+        }
+        static result_kind kind_of(const MYSQL_FIELD& f) {
+            const bool binary = f.charsetnr == 63;
+            switch (f.type) {
+            case MYSQL_TYPE_TINY: case MYSQL_TYPE_SHORT: case MYSQL_TYPE_INT24: case MYSQL_TYPE_LONG:
+            case MYSQL_TYPE_LONGLONG: return result_kind::integer;
+            case MYSQL_TYPE_YEAR: return result_kind::year;
+            case MYSQL_TYPE_BIT: return result_kind::bit;
+            case MYSQL_TYPE_FLOAT: case MYSQL_TYPE_DOUBLE: return result_kind::real;
+            case MYSQL_TYPE_NEWDECIMAL: case MYSQL_TYPE_DECIMAL: return result_kind::decimal;
+            case MYSQL_TYPE_DATETIME: case MYSQL_TYPE_TIMESTAMP: return result_kind::datetime;
+            case MYSQL_TYPE_DATE: return result_kind::date;
+            case MYSQL_TYPE_TIME: return result_kind::time;
+            case MYSQL_TYPE_NULL: return result_kind::null;
+            case MYSQL_TYPE_GEOMETRY: return result_kind::blob;
+            default: return binary ? result_kind::blob : result_kind::text;
+            }
+        }
+
+        mysql_connection& c_;
+        std::string sql_;
+        std::unique_ptr<prepared> p_;
+        mysql_row row_;
+        std::vector<std::string> names_;
+        std::vector<result_kind> kinds_;
+        bool open_ = false;
+    };
+
+public:
+    std::unique_ptr<row_stream> open_stream(std::string_view sql, std::span<const value_ref> params) override {
+        if (lost_) throw connection_error("sluice: MariaDB: the connection was lost earlier [in: " + std::string(sql) + "]");
+        if (streaming_) throw error("sluice: MariaDB: a stream is already open on this connection [in: " + std::string(sql) + "]");
+        return std::make_unique<stream>(*this, sql, params);
+    }
+
+private:
 
     void bind_params(prepared& p, std::span<const value_ref> params) {
         for (std::size_t i = 0; i < params.size(); ++i) {
@@ -435,6 +565,7 @@ private:
     std::size_t max_sort_length_ = 1024;
     std::uint64_t max_allowed_packet_ = 1 << 20;
     bool lost_ = false;
+    bool streaming_ = false;  // a stream's statement is open: nothing else may run
 };
 
 }  // namespace

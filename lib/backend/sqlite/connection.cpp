@@ -305,10 +305,14 @@ private:
 
     sqlite3_stmt* prepare(std::string_view sql) {
         if (cached_statement* c = cache_.find(sql)) return c->handle.get();
+        auto entry = std::make_unique<cached_statement>(cached_statement{prepare_new(sql, SQLITE_PREPARE_PERSISTENT)});
+        return cache_.add(std::string(sql), std::move(entry))->handle.get();
+    }
+
+    sqlite_statement prepare_new(std::string_view sql, unsigned flags) {
         sqlite3_stmt* raw = nullptr;
         const char* tail = nullptr;
-        if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw,
-                               &tail) != SQLITE_OK)
+        if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), flags, &raw, &tail) != SQLITE_OK)
             fail(sql);
         sqlite_statement statement(raw);
         // Blank or comment-only text prepares to no statement at all; MariaDB calls it an error.
@@ -324,9 +328,61 @@ private:
             throw statement_error("sluice: SQLite: more than one statement in one call; run them one at a time [in: " +
                                       std::string(sql) + "]",
                                   SQLITE_MISUSE, "SQLITE" + std::to_string(SQLITE_MISUSE));
-        auto entry = std::make_unique<cached_statement>(cached_statement{std::move(statement)});
-        return cache_.add(std::string(sql), std::move(entry))->handle.get();
+        return statement;
     }
+
+    // stream<R>: a statement of its own (not cached: it stays open), stepped row by row.
+    class stream final : public row_stream {
+    public:
+        stream(sqlite_connection& c, std::string_view sql, std::span<const value_ref> params)
+            : c_(c), sql_(sql), s_(c.prepare_new(sql, 0)) {
+            sqlite3_stmt* s = s_.get();
+            if (const auto wanted = static_cast<std::size_t>(sqlite3_bind_parameter_count(s)); wanted != params.size())
+                throw error("sluice: SQLite: statement takes " + std::to_string(wanted) + " values, " +
+                            std::to_string(params.size()) + " given [in: " + sql_ + "]");
+            if (sqlite3_column_count(s) == 0)
+                throw error("sluice: stream<>: the statement returns no rows (run it with execute()) [in: " + sql_ + "]");
+            c_.bind_all(s, params);
+            for (int i = 0; i < sqlite3_column_count(s); ++i) names_.emplace_back(sqlite3_column_name(s, i));
+            row_.start_statement(s);
+        }
+        std::size_t columns() const noexcept override { return names_.size(); }
+        std::string_view column_name(std::size_t i) const noexcept override { return names_[i]; }
+        std::optional<result_kind> column_kind(std::size_t) const noexcept override { return std::nullopt; }
+        bool finished() const noexcept override { return done_; }
+        row_reader* next() override {
+            if (done_) return nullptr;
+            const int rc = sqlite3_step(s_.get());
+            if (rc == SQLITE_ROW) {
+                row_.next_row();
+                return &row_;
+            }
+            done_ = true;
+            sqlite3_reset(s_.get());  // ends the read transaction now, not when the range is destroyed
+            if (rc != SQLITE_DONE) c_.fail(sql_);
+            return nullptr;
+        }
+        void abandon(function_ref<void(std::uint64_t)>) noexcept override {
+            // Stepping is on demand: there is nothing in flight to stop.
+            if (!done_) sqlite3_reset(s_.get());
+            done_ = true;
+        }
+
+    private:
+        sqlite_connection& c_;
+        std::string sql_;
+        sqlite_statement s_;
+        sqlite_row row_;
+        std::vector<std::string> names_;
+        bool done_ = false;
+    };
+
+public:
+    std::unique_ptr<row_stream> open_stream(std::string_view sql, std::span<const value_ref> params) override {
+        return std::make_unique<stream>(*this, sql, params);
+    }
+
+private:
 
     // A whole number as INTEGER; otherwise a REAL, which holds 15 significant digits exactly (any
     // such decimal round-trips through a double): more would be rounded, so they are refused.
