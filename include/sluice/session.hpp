@@ -29,6 +29,7 @@ struct session_access;
 }  // namespace detail
 
 template <class T> class query;
+template <class R> class stream_range;
 
 using raw_row = std::vector<std::optional<std::string>>;
 
@@ -161,6 +162,18 @@ public:
         return rows(sql, bound.span());
     }
     std::vector<raw_row> rows(std::string_view sql, std::span<const value_ref> values);
+
+    // --- any SQL, typed and streamed (stream.hpp) -------------------------------------------
+    // Runs sql once and hands out its rows one at a time as R (an aggregate, fields matched to
+    // columns by name; or a std::tuple, by position). A mismatch of columns and fields is an error
+    // before the first row. Outside a transaction the statement runs on a connection of the
+    // session's own (opened once, reused), so the loop body may use the session freely, reads and
+    // writes; the stream reads the data as of its start (one statement). Inside a transaction it
+    // runs in the transaction, on the session's connection, and other statements on the session
+    // are refused until it ends (so too on an in-memory SQLite database, which has one connection).
+    template <class R, class... V> stream_range<R> stream(std::string_view sql, const V&... values);
+    // The same rows, collected.
+    template <class R, class... V> std::vector<R> fetch_all(std::string_view sql, const V&... values);
 
     // --- observability --------------------------------------------------------------------
     // Called after every statement. SLUICE_ECHO=1 in the environment prints each to stderr.

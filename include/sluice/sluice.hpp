@@ -10,5 +10,6 @@
 #include <sluice/pool.hpp>
 #include <sluice/query.hpp>
 #include <sluice/session.hpp>
+#include <sluice/stream.hpp>
 #include <sluice/transaction.hpp>
 #include <sluice/types.hpp>

@@ -183,6 +183,7 @@ std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref>
             if (slot) slot->store(std::thread::id{});
         }
     } released{running == me ? nullptr : &running_thread_};
+    refuse_while_streaming(sql);
     ++statements;
     // Blank or comment-only text: MariaDB refuses some forms and runs others as nothing, SQLite
     // prepares no statement; one error for all of them.
@@ -256,7 +257,15 @@ std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref>
     return run(sql, params, [](row_reader&) {});
 }
 
+void session_impl::refuse_while_streaming(std::string_view sql) const {
+    if (main_stream)
+        throw error("sluice: a stream<> is open on this session's connection (it runs inside the transaction, or on an "
+                    "in-memory SQLite database, which has one connection): read it to the end or close() it before running "
+                    "other statements on the session [refused: " + std::string(sql.substr(0, 200)) + "]");
+}
+
 std::uint64_t session_impl::guarded_run(std::string_view sql, std::span<const value_ref> params, row_callback on_row, bool hooked) {
+    refuse_while_streaming(sql);
     try {
         if (hooked && before_statement) before_statement(statements, sql);
         return conn_->run(sql, params, on_row);

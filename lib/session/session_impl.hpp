@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <sluice/session.hpp>
+#include <sluice/stream.hpp>
 
 #include "backend/connection.hpp"
 #include "session/rows.hpp"
@@ -41,6 +42,9 @@ void check_exact_sets(session_impl& s, const table_info& t, const std::vector<co
 class session_impl {
 public:
     explicit session_impl(connection_target target);
+    ~session_impl();
+    session_impl(const session_impl&) = delete;
+    session_impl& operator=(const session_impl&) = delete;
 
     const dialect& sql() const noexcept { return conn_->sql(); }
     // The dialect for statements whose shape depends on t's storage engine (keyset pages, key
@@ -89,6 +93,15 @@ public:
     // belongs to, kept current by session's moves).
     std::function<void(session&)> connect_hook;
     session* owner = nullptr;
+
+    // stream<>: outside a transaction a stream runs on a connection of the session's own; a
+    // finished stream's connection is kept here for the next one.
+    std::unique_ptr<connection> take_spare_connection();
+    void give_back_spare_connection(std::unique_ptr<connection> c) noexcept;
+    // A stream open on this session's connection (inside a transaction, or an in-memory SQLite
+    // database): every other statement is refused until it ends. Detached if the session goes first.
+    raw_stream::state* main_stream = nullptr;
+    void refuse_while_streaming(std::string_view sql) const;
     bool logs(log_level level) const noexcept { return log.sink && level >= log.level && log.level != log_level::off; }
     // Builds the record's message and hands it to the sink; a throwing sink never breaks a statement.
     void emit(log_record record, std::string_view extra = {}) noexcept;
@@ -121,6 +134,7 @@ private:
     bool lost_ = false;
     connection_target target_;
     std::unique_ptr<connection> conn_;
+    std::vector<std::unique_ptr<connection>> spare_connections_;
 };
 
 // Opens a transaction (a savepoint inside one) on the session's connection: what

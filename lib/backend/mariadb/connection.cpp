@@ -216,8 +216,9 @@ public:
     std::uint64_t run(std::string_view sql, std::span<const value_ref> params, row_callback on_row) override {
         if (lost_) throw connection_error("sluice: MariaDB: the connection was lost earlier [in: " + std::string(sql) + "]");
         if (streaming_)
-            throw error("sluice: MariaDB: a stream is open on this connection; it must end before another statement runs [in: " +
-                        std::string(sql) + "]");
+            throw error("sluice: a stream<> is open on this session's connection (it runs inside the transaction): read it "
+                        "to the end or close() it before running other statements on the session [refused: " +
+                        std::string(sql.substr(0, 200)) + "]");
         prepared& p = prepare(sql);
         if (params.size() != p.params.size())
             throw error("sluice: statement takes " + std::to_string(p.params.size()) + " values, " +

@@ -138,6 +138,14 @@ public:
             const auto [end, ec] = std::to_chars(text, text + sizeof text, real, std::chars_format::fixed);
             if (ec != std::errc{} || !sluice::decimal::parse(std::string_view(text, static_cast<std::size_t>(end - text)), d))
                 wrong_storage(v, "a decimal of at most 38 digits");
+            // The shortest text of a double with more than 15 significant digits is no decimal
+            // anyone wrote (0.1 + 0.2 is 0.30000000000000004): SQLite computed it in floating
+            // point (SUM, AVG, arithmetic), and the exact value is unknown.
+            int significant = 0;
+            for (sluice::int128_t u = d.unscaled() < 0 ? -d.unscaled() : d.unscaled(); u != 0; u /= 10) ++significant;
+            if (significant > 15)
+                wrong_storage(v, "an exact decimal (a REAL of at most 15 significant digits; SQLite computes SUM and AVG "
+                                 "of DECIMAL columns in floating point)");
             break;
         }
         case SQLITE_TEXT:
