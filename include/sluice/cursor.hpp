@@ -216,6 +216,104 @@ public:
     resume_token token() const { return this->state_->pages.position_token(); }
 };
 
+// query<T>::select(&T::a, &T::b): the named columns as std::tuple<A, B>.
+template <class T, class... M> class projection {
+public:
+    using row = std::tuple<M...>;
+    projection(const query<T>& q, std::vector<std::size_t> columns) : query_(q), columns_(std::move(columns)) {}
+
+    // One SELECT of these columns, in the query's order (limit and offset apply).
+    std::vector<row> all() const {
+        std::vector<row> out;
+        const detail::query_spec& spec = detail::query_access::spec(query_);
+        detail::run_select(detail::query_access::session(query_), spec, columns_, [&](detail::row_reader& r) {
+            out.emplace_back();
+            read(r, out.back(), std::index_sequence_for<M...>{});
+        });
+        return out;
+    }
+    operator std::vector<row>() const { return all(); }
+    friend bool operator==(const projection& p, const std::vector<row>& v) { return p.all() == v; }
+    // Used as a vector (size(), [i], a range-for), the projection runs all() once and keeps the rows.
+    typename std::vector<row>::const_iterator begin() const { return rows().begin(); }
+    typename std::vector<row>::const_iterator end() const { return rows().end(); }
+    std::size_t size() const { return rows().size(); }
+    bool empty() const { return rows().empty(); }
+    const row& operator[](std::size_t i) const { return rows()[i]; }
+
+    // Keyset pages of these columns (the query's order keys and primary key are read too, to
+    // position the next page); rows are handed out as tuples, by value.
+    class range {
+    public:
+        range(const query<T>& q, std::size_t page_size, const std::vector<std::size_t>& columns) : rows_(q.yield_per(page_size)) {
+            for (std::size_t c : columns) offsets_.push_back(table_of<T>().columns[c].offset);
+        }
+        class iterator {
+        public:
+            using iterator_concept = std::input_iterator_tag;
+            using value_type = row;
+            using difference_type = std::ptrdiff_t;
+            iterator() = default;
+            iterator(const range* r, typename yield_range<T>::iterator it) : range_(r), it_(it) {}
+            row operator*() const { return range_->project(*it_, std::index_sequence_for<M...>{}); }
+            iterator& operator++() {
+                ++it_;
+                return *this;
+            }
+            void operator++(int) { ++*this; }
+            friend bool operator==(const iterator& it, std::default_sentinel_t s) { return it.it_ == s; }
+
+        private:
+            const range* range_ = nullptr;
+            typename yield_range<T>::iterator it_;
+        };
+        iterator begin() { return iterator(this, rows_.begin()); }
+        std::default_sentinel_t end() const noexcept { return {}; }
+        // As yield_range's: the position after the last tuple handed out.
+        resume_token token() const { return rows_.token(); }
+        range& on_batch(std::function<void(const batch_progress&)> callback) & {
+            rows_.on_batch(std::move(callback));
+            return *this;
+        }
+        range on_batch(std::function<void(const batch_progress&)> callback) && {
+            rows_.on_batch(std::move(callback));
+            return std::move(*this);
+        }
+
+    private:
+        // The selected fields of a page object, copied out (their types are exactly M...).
+        template <std::size_t... I> row project(const T& obj, std::index_sequence<I...>) const {
+            const auto* base = reinterpret_cast<const char*>(&obj);
+            return row{*reinterpret_cast<const M*>(base + offsets_[I])...};
+        }
+        yield_range<T> rows_;
+        std::vector<std::size_t> offsets_;
+    };
+    range yield_per(std::size_t page_size) const { return range(scan_query(), page_size, columns_); }
+
+private:
+    query<T> scan_query() const {
+        query<T> q = query_;
+        q.spec_.columns = columns_;
+        return q;
+    }
+    template <std::size_t... I> void read(detail::row_reader& r, row& out, std::index_sequence<I...>) const {
+        const table_info& t = table_of<T>();
+        (detail::read_column(t, columns_[I], r, static_cast<int>(I), &std::get<I>(out),
+                             detail::codec_for<std::tuple_element_t<I, row>>.read),
+         ...);
+    }
+
+    const std::vector<row>& rows() const {
+        if (!cache_) cache_ = std::make_shared<const std::vector<row>>(all());
+        return *cache_;
+    }
+
+    query<T> query_;
+    std::vector<std::size_t> columns_;
+    mutable std::shared_ptr<const std::vector<row>> cache_;  // all(), once used as a vector
+};
+
 template <class T> yield_range<T> query<T>::yield_per(std::size_t page_size) const { return {*this, page_size}; }
 template <class T> batch_range<T> query<T>::batches(std::size_t page_size) const { return {*this, page_size}; }
 

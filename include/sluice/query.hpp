@@ -19,6 +19,9 @@ namespace sluice {
 
 template <class T> class yield_range;
 template <class T> class batch_range;
+template <class T, class... M> class projection;
+template <class T> class grouped_query;
+template <class T> struct aggregate;
 
 namespace detail {
 // Internal access to a query's parts, for the cursor (not part of the API).
@@ -122,18 +125,26 @@ public:
     }
 
     std::uint64_t count() const { return detail::run_count(session_, spec_); }
+
+    // Scalar aggregates of the matching rows (aggregate.hpp). sum: std::int64_t for integer
+    // columns, double for floating point, sluice::decimal (exact) for DECIMAL; 0 when no row
+    // matches. min, max: std::optional of the field's type. avg: std::optional<double> for numbers,
+    // std::optional<sluice::decimal> for DECIMAL (rounded to the column's scale + 4 places).
+    template <class M> auto sum(M T::*member) const;
+    template <class M> auto min(M T::*member) const;
+    template <class M> auto max(M T::*member) const;
+    template <class M> auto avg(M T::*member) const;
+
+    // GROUP BY these columns; then having(...) and select<R>(...) (aggregate.hpp).
+    template <class... M> grouped_query<T> group_by(M T::*... members) const;
     bool exists() const { return detail::run_exists(session_, spec_); }
 
-    // Just the named columns, as tuples.
-    template <class... M> std::vector<std::tuple<M...>> select(M T::*... members) const {
+    // Just the named columns, as tuples: .all() (or a conversion to std::vector) runs one SELECT;
+    // .yield_per(n) / .batches(n) page through them by keyset, reading only those columns and
+    // the scan's keys (see cursor.hpp).
+    template <class... M> projection<T, M...> select(M T::*... members) const {
         static_assert(sizeof...(M) > 0, "sluice: select() needs at least one column");
-        const std::vector<std::size_t> columns{column_index(members)...};
-        std::vector<std::tuple<M...>> out;
-        detail::run_select(session_, spec_, columns, [&](detail::row_reader& row) {
-            out.emplace_back();
-            read_tuple(row, columns, out.back(), std::index_sequence_for<M...>{});
-        });
-        return out;
+        return projection<T, M...>(*this, std::vector<std::size_t>{column_index(members)...});
     }
 
     // UPDATE ... SET ... WHERE <filters>; returns rows matched, changed or not (SQLite counts them
@@ -172,6 +183,7 @@ public:
 
 private:
     friend struct detail::query_access;
+    template <class, class...> friend class projection;
     template <class... A> static std::vector<detail::column_set> column_sets(assignment<T> first, A... more) {
         static_assert((std::is_same_v<A, assignment<T>> && ...), "sluice: update() takes set(&T::field, value) assignments of this query's model");
         std::vector<detail::column_set> sets;

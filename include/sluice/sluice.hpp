@@ -1,6 +1,7 @@
 // sluice: a lightweight C++20 ORM for MariaDB/MySQL and SQLite. Include this one header.
 #pragma once
 
+#include <sluice/aggregate.hpp>
 #include <sluice/cursor.hpp>
 #include <sluice/error.hpp>
 #include <sluice/expr.hpp>

@@ -1,4 +1,6 @@
 // The keyset pager: one bounded SELECT per page, positioned by the last row's key values.
+#include <algorithm>
+
 #include <sluice/cursor.hpp>
 #include <sluice/error.hpp>
 
@@ -30,6 +32,7 @@ struct pager::state {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::unique_ptr<session_impl> snapshot;  // the scan's own connection, for consistent_snapshot()
     std::vector<long_key_check> long_keys;   // order keys the server may sort inexactly
+    std::vector<std::size_t> read_columns;   // a projection's columns and the keys; empty: all
 
     session_impl& connection() { return snapshot ? *snapshot : owner.get(*spec.table); }
 
@@ -56,6 +59,12 @@ pager::pager(const session_handle& s, query_spec spec, std::size_t page_size) : 
                                        "keys; order by an integer, text, date or datetime column"));
     }
     st.terms = keyset_terms(q);
+    if (!q.columns.empty()) {
+        st.read_columns = q.columns;
+        for (const order_term& o : st.terms)
+            if (std::find(st.read_columns.begin(), st.read_columns.end(), o.column) == st.read_columns.end())
+                st.read_columns.push_back(o.column);
+    }
     session_impl& owner = s.get(*q.table);
     st.long_keys = long_key_checks(owner.conn(), owner.sql_for(*q.table), *q.table, st.terms);
     st.fingerprint = fingerprint(q);
@@ -101,8 +110,14 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
         }
         const auto read = [&] {
             try {
-                read_keyset_page(impl, d, st.spec, st.terms, st.last_key, request, {},
-                                 [&](row_reader& row) { read_object(t, row, slot(rows++), 0); });
+                read_keyset_page(impl, d, st.spec, st.terms, st.last_key, request, st.read_columns, [&](row_reader& row) {
+                    char* obj = static_cast<char*>(slot(rows++));
+                    if (st.read_columns.empty()) return read_object(t, row, obj, 0);
+                    for (std::size_t i = 0; i < st.read_columns.size(); ++i) {
+                        const column_info& c = t.columns[st.read_columns[i]];
+                        read_column(t, st.read_columns[i], row, static_cast<int>(i), obj + c.offset, c.codec.read);
+                    }
+                });
             } catch (const bind_mismatch& m) {
                 throw_query_value(t, m);
             }

@@ -71,6 +71,19 @@ public:
     virtual bool like_prefix_range() const noexcept { return true; }
     // " ESCAPE '\'" spelled so that the backend reads one backslash.
     virtual std::string_view like_escape_clause() const noexcept = 0;
+    // Aggregates of DECIMAL columns, exact: MariaDB's own; SQLite's SUM and AVG of its REALs are
+    // floating point, so sluice registers exact ones (sluice_decimal_sum, _avg, _cmp).
+    virtual std::string decimal_sum(const std::string& quoted_column) const { return "SUM(" + quoted_column + ")"; }
+    // AVG rounded half away from zero to scale + 4 places (MariaDB's div_precision_increment).
+    virtual std::string decimal_avg(const std::string& quoted_column, int scale) const {
+        (void)scale;
+        return "AVG(" + quoted_column + ")";
+    }
+    // "<decimal aggregate> <op> ?", compared exactly.
+    virtual std::string decimal_compare(const std::string& aggregate, std::string_view op) const {
+        return aggregate + std::string(op) + "?";
+    }
+    virtual std::string cast_double(const std::string& expr) const { return "CAST(" + expr + " AS DOUBLE)"; }
 
     // --- arithmetic (numeric_expr): C++'s results on 64-bit integers and doubles, or an error ---
     // A column as an operand.

@@ -6,7 +6,6 @@
 #include "sql/render_arith.hpp"
 
 namespace sluice::detail {
-namespace {
 
 const char* comparison(expr_op op) {
     switch (op) {
@@ -19,6 +18,8 @@ const char* comparison(expr_op op) {
     default: return nullptr;
     }
 }
+
+namespace {
 
 bool is_compound(const expr_node& n) {
     const bool multi_column_tuple = n.op >= expr_op::tuple_gt && n.op <= expr_op::tuple_le && n.children.size() > 1;

@@ -9,6 +9,8 @@
 
 namespace sluice::detail {
 
+// " = ", " <> ", " < ", " <= ", " > ", " >= " for eq..ge; nullptr for any other operator.
+const char* comparison(expr_op op);
 void render_expr(const dialect& d, const table_info& t, const expr_node& n, rendered& out);
 // " WHERE <filter>" (or nothing); `extra` (a keyset predicate or key range), when given, comes first.
 void render_where(const dialect& d, const query_spec& q, rendered& out, const rendered* extra = nullptr);

@@ -169,6 +169,14 @@ public:
     // SQLITE_CONSTRAINT_UNIQUE: ON CONFLICT (pk) handles the key, so this is another unique index.
     bool is_upsert_key_conflict(int code) const noexcept override { return code == 2067; }
     std::string_view like_escape_clause() const noexcept override { return " ESCAPE '\\'"; }
+    std::string decimal_sum(const std::string& quoted_column) const override { return "sluice_decimal_sum(" + quoted_column + ")"; }
+    std::string decimal_avg(const std::string& quoted_column, int scale) const override {
+        return "sluice_decimal_avg(" + quoted_column + ", " + std::to_string(scale) + ")";
+    }
+    std::string decimal_compare(const std::string& aggregate, std::string_view op) const override {
+        return "sluice_decimal_cmp(" + aggregate + ", ?)" + std::string(op) + "0";
+    }
+    std::string cast_double(const std::string& expr) const override { return "CAST(" + expr + " AS REAL)"; }
     // SQLite's own operators turn an integer overflow into a REAL, a floating-point overflow into
     // Inf and a division by zero into NULL; sluice's functions (backend/sqlite/arith.cpp) fail
     // where MariaDB does, and compute the rest as C++ does.

@@ -48,6 +48,9 @@ struct query_spec {
     // yield_per/batches read every page inside one read-only transaction on a connection of
     // their own: a point-in-time view of the whole scan (see query::consistent_snapshot).
     bool snapshot = false;
+    // A projection's yield_per/batches: read only these columns (and the scan's keys) into the
+    // model objects of the page buffer; empty: every column.
+    std::vector<std::size_t> columns;
 };
 
 using row_sink = function_ref<void(row_reader&)>;

@@ -12,6 +12,7 @@
 
 #include "backend/connection.hpp"
 #include "backend/sqlite/arith.hpp"
+#include "backend/sqlite/decimal_functions.hpp"
 #include "types/datetime.hpp"
 #include "sql/like.hpp"
 #include "backend/statement_cache.hpp"
@@ -241,6 +242,7 @@ public:
                                            nullptr, nullptr, nullptr) != SQLITE_OK)
                 fail("like()");
         if (!install_arith_functions(db_)) fail("arithmetic functions");
+        if (!install_decimal_functions(db_)) fail("decimal functions");
         // WAL lets readers run while a writer commits (with the rollback journal a reader waits,
         // and a steady writer starves it); NORMAL is WAL's durable-on-checkpoint setting.
         if (target.path != ":memory:") {
