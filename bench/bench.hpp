@@ -58,7 +58,7 @@ constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) n
 // One way of reading the whole table. setup() opens connections (not measured); run() is
 // one timed full scan; teardown() closes what setup opened.
 struct method {
-    std::string key;    // yield_per, batches, raw_stream, raw_keyset, soci
+    std::string key;    // yield_per, batches, stream, raw_stream, raw_stmt_stream, raw_keyset, soci
     std::string label;  // for the tables
     bool has_micros = true;  // false: created_at arrives truncated to seconds
     std::function<void()> setup;
@@ -68,15 +68,22 @@ struct method {
 
 inline constexpr std::size_t page_rows = 1000;
 
+// Every column of users in models::User's order: the raw scans add their WHERE / ORDER BY, the
+// stream<> comparison runs it as it is on both sides.
+inline constexpr char users_select[] = "SELECT id, name, age, score, created_at, bio FROM users";
+
 // sluice, any backend (url is a sluice URL).
 method sluice_yield_per(std::string url);
 method sluice_batches(std::string url);
+method sluice_stream(std::string url);       // db.stream<User>(users_select)
 // Raw libmariadb.
 method raw_mariadb_stream(mysql_target t);   // text protocol, mysql_use_result
 method raw_mariadb_keyset(mysql_target t);   // prepared statement, WHERE id > ? LIMIT 1000
+method raw_mariadb_stmt_stream(mysql_target t);  // users_select prepared, unbuffered mysql_stmt_fetch
 // Raw sqlite3.
 method raw_sqlite_keyset(std::string path);  // prepared once, bind/step/reset per page
-method raw_sqlite_stream(std::string path);  // one SELECT stepped to the end
+method raw_sqlite_stream(std::string path);  // one SELECT ... ORDER BY id stepped to the end
+method raw_sqlite_stmt_stream(std::string path);  // users_select stepped to the end
 // SOCI rowset<row>.
 method soci_mysql_rowset(mysql_target t);
 method soci_sqlite_rowset(std::string path);

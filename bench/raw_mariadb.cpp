@@ -40,8 +40,6 @@ sluice::datetime from_mysql_time(const MYSQL_TIME& t) noexcept {
     return sluice::datetime{std::chrono::microseconds{secs * 1'000'000 + static_cast<std::int64_t>(t.second_part)}};
 }
 
-constexpr char columns[] = "SELECT id, name, age, score, created_at, bio FROM users";
-
 }  // namespace
 
 method raw_mariadb_stream(mysql_target target) {
@@ -56,7 +54,7 @@ method raw_mariadb_stream(mysql_target target) {
     };
     m.run = [conn] {
         MYSQL* c = *conn;
-        static const std::string sql = std::string(columns) + " ORDER BY id";
+        static const std::string sql = std::string(users_select) + " ORDER BY id";
         if (mysql_real_query(c, sql.data(), sql.size()) != 0) fail(c, "query");
         MYSQL_RES* res = mysql_use_result(c);
         if (!res) fail(c, "mysql_use_result");
@@ -88,8 +86,9 @@ method raw_mariadb_stream(mysql_target target) {
 
 namespace {
 
-// The prepared keyset statement and its bound buffers, reused for every page.
-struct keyset_statement {
+// A prepared SELECT of users_select's columns and its bound result buffers, reused for every
+// execution: each keyset page, or the one prepared stream.
+struct users_statement {
     MYSQL* conn = nullptr;
     MYSQL_STMT* stmt = nullptr;
     long long last_id = 0;
@@ -107,11 +106,11 @@ struct keyset_statement {
     my_bool error[6]{};
     std::string long_value;  // for a text longer than its buffer (never, with the bench data)
 
-    void open(const mysql_target& t) {
+    // `keyset`: the statement takes the last id as its one parameter.
+    void open(const mysql_target& t, const std::string& sql, bool keyset) {
         conn = connect(t);
         stmt = mysql_stmt_init(conn);
         if (!stmt) fail(conn, "mysql_stmt_init");
-        static const std::string sql = std::string(columns) + " WHERE id > ? ORDER BY id LIMIT " + std::to_string(page_rows);
         if (mysql_stmt_prepare(stmt, sql.data(), sql.size()) != 0) fail(stmt, "prepare");
         param.buffer_type = MYSQL_TYPE_LONGLONG;
         param.buffer = &last_id;
@@ -133,7 +132,7 @@ struct keyset_statement {
         result[5].length = &bio_length;
         result[5].is_null = &bio_null;
         for (int i = 0; i < 6; ++i) result[i].error = &error[i];
-        if (mysql_stmt_bind_param(stmt, &param) != 0) fail(stmt, "bind_param");
+        if (keyset && mysql_stmt_bind_param(stmt, &param) != 0) fail(stmt, "bind_param");
         if (mysql_stmt_bind_result(stmt, result) != 0) fail(stmt, "bind_result");
     }
     void close() {
@@ -153,49 +152,69 @@ struct keyset_statement {
         if (mysql_stmt_fetch_column(stmt, &b, i, 0) != 0) fail(stmt, "fetch_column");
         return long_value;
     }
+
+    // Executes the statement and folds every row, fetched unbuffered, into cs; u holds the
+    // last row afterwards. Returns the number of rows.
+    std::size_t scan(checksum& cs, User& u) {
+        if (mysql_stmt_execute(stmt) != 0) fail(stmt, "execute");
+        std::size_t rows = 0;
+        for (;;) {
+            const int rc = mysql_stmt_fetch(stmt);
+            if (rc == MYSQL_NO_DATA) break;
+            if (rc == 1) fail(stmt, "fetch");
+            u.id = id;
+            if (rc == MYSQL_DATA_TRUNCATED && name_length > sizeof name) u.name.assign(refetch(1, name_length));
+            else u.name.assign(name, name_length);
+            u.age = age;
+            u.score = score;
+            u.created_at = from_mysql_time(created_at);
+            if (bio_null) {
+                u.bio.reset();
+            } else {
+                if (!u.bio) u.bio.emplace();
+                if (rc == MYSQL_DATA_TRUNCATED && bio_length > sizeof bio) u.bio->assign(refetch(5, bio_length));
+                else u.bio->assign(bio, bio_length);
+            }
+            cs.add(u);
+            ++rows;
+        }
+        mysql_stmt_free_result(stmt);
+        return rows;
+    }
 };
 
 }  // namespace
 
 method raw_mariadb_keyset(mysql_target target) {
-    auto st = std::make_shared<keyset_statement>();
+    auto st = std::make_shared<users_statement>();
     method m;
     m.key = "raw_keyset";
     m.label = "raw libmariadb: keyset pages of 1000, prepared";
-    m.setup = [st, target] { st->open(target); };
+    m.setup = [st, target] {
+        st->open(target, std::string(users_select) + " WHERE id > ? ORDER BY id LIMIT " + std::to_string(page_rows), true);
+    };
     m.teardown = [st] { st->close(); };
     m.run = [st] {
-        keyset_statement& k = *st;
         checksum cs;
         User u;
-        k.last_id = std::numeric_limits<long long>::min();
-        for (;;) {
-            if (mysql_stmt_execute(k.stmt) != 0) fail(k.stmt, "execute");
-            std::size_t rows = 0;
-            for (;;) {
-                const int rc = mysql_stmt_fetch(k.stmt);
-                if (rc == MYSQL_NO_DATA) break;
-                if (rc == 1) fail(k.stmt, "fetch");
-                u.id = k.id;
-                if (rc == MYSQL_DATA_TRUNCATED && k.name_length > sizeof k.name) u.name.assign(k.refetch(1, k.name_length));
-                else u.name.assign(k.name, k.name_length);
-                u.age = k.age;
-                u.score = k.score;
-                u.created_at = from_mysql_time(k.created_at);
-                if (k.bio_null) {
-                    u.bio.reset();
-                } else {
-                    if (!u.bio) u.bio.emplace();
-                    if (rc == MYSQL_DATA_TRUNCATED && k.bio_length > sizeof k.bio) u.bio->assign(k.refetch(5, k.bio_length));
-                    else u.bio->assign(k.bio, k.bio_length);
-                }
-                cs.add(u);
-                k.last_id = k.id;
-                ++rows;
-            }
-            mysql_stmt_free_result(k.stmt);
-            if (rows < page_rows) break;
-        }
+        st->last_id = std::numeric_limits<long long>::min();
+        while (st->scan(cs, u) == page_rows) st->last_id = u.id;
+        return cs;
+    };
+    return m;
+}
+
+method raw_mariadb_stmt_stream(mysql_target target) {
+    auto st = std::make_shared<users_statement>();
+    method m;
+    m.key = "raw_stmt_stream";
+    m.label = "raw libmariadb: one prepared SELECT, unbuffered mysql_stmt_fetch";
+    m.setup = [st, target] { st->open(target, users_select, false); };
+    m.teardown = [st] { st->close(); };
+    m.run = [st] {
+        checksum cs;
+        User u;
+        st->scan(cs, u);
         return cs;
     };
     return m;

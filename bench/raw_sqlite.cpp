@@ -10,8 +10,6 @@
 namespace bench {
 namespace {
 
-constexpr char columns[] = "SELECT id, name, age, score, created_at, bio FROM users";
-
 struct raw_sqlite : sqlite_statement {
     // The current row into u.
     void read(User& u) const {
@@ -39,7 +37,7 @@ method raw_sqlite_keyset(std::string path) {
     m.key = "raw_keyset";
     m.label = "raw sqlite3: keyset pages of 1000, prepared once";
     m.setup = [st, path] {
-        st->open(path, std::string(columns) + " WHERE id > ?1 ORDER BY id LIMIT " + std::to_string(page_rows));
+        st->open(path, std::string(users_select) + " WHERE id > ?1 ORDER BY id LIMIT " + std::to_string(page_rows));
     };
     m.teardown = [st] { st->close(); };
     m.run = [st] {
@@ -65,12 +63,15 @@ method raw_sqlite_keyset(std::string path) {
     return m;
 }
 
-method raw_sqlite_stream(std::string path) {
+namespace {
+
+// One SELECT stepped to the end, prepared once in setup.
+method stepped_select(std::string path, std::string sql, std::string key, std::string label) {
     auto st = std::make_shared<raw_sqlite>();
     method m;
-    m.key = "raw_stream";
-    m.label = "raw sqlite3: one SELECT stepped to the end";
-    m.setup = [st, path] { st->open(path, std::string(columns) + " ORDER BY id"); };
+    m.key = std::move(key);
+    m.label = std::move(label);
+    m.setup = [st, path, sql] { st->open(path, sql); };
     m.teardown = [st] { st->close(); };
     m.run = [st] {
         checksum cs;
@@ -85,6 +86,18 @@ method raw_sqlite_stream(std::string path) {
         return cs;
     };
     return m;
+}
+
+}  // namespace
+
+method raw_sqlite_stream(std::string path) {
+    return stepped_select(std::move(path), std::string(users_select) + " ORDER BY id", "raw_stream",
+                          "raw sqlite3: one SELECT stepped to the end");
+}
+
+// The stream<> comparison: the very SQL the sluice side runs.
+method raw_sqlite_stmt_stream(std::string path) {
+    return stepped_select(std::move(path), users_select, "raw_stmt_stream", "raw sqlite3: one SELECT (stream<>'s SQL) stepped to the end");
 }
 
 }  // namespace bench

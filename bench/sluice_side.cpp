@@ -1,8 +1,9 @@
-// The sluice side: yield_per and batches scans, data generation, page latency.
+// The sluice side: yield_per, batches and stream<> scans, data generation, page latency.
 #include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <ranges>
+#include <tuple>
 
 #include <sluice/sluice.hpp>
 
@@ -46,6 +47,26 @@ method sluice_batches(std::string url) {
         checksum cs;
         for (std::span<const User> batch : (*db)->query<User>().batches(page_rows))
             for (const User& u : batch) cs.add(u);
+        return cs;
+    };
+    return m;
+}
+
+method sluice_stream(std::string url) {
+    auto db = std::make_shared<std::optional<sluice::session>>();
+    method m;
+    m.key = "stream";
+    m.label = "sluice stream<User>(\"SELECT <all columns> FROM users\")";
+    m.setup = [db, url] {
+        db->emplace(url);
+        // A stream runs on a connection of its own, which the session keeps once the stream
+        // ends: open it here, outside the timing, as the other methods open theirs.
+        (void)(*db)->fetch_all<std::tuple<std::int64_t>>("SELECT 1");
+    };
+    m.teardown = [db] { db->reset(); };
+    m.run = [db] {
+        checksum cs;
+        for (const User& u : (*db)->stream<User>(users_select)) cs.add(u);
         return cs;
     };
     return m;
