@@ -109,6 +109,40 @@ struct Product {
     bool operator==(const Product&) const = default;
 };
 
+// Joins (tests/integration/test_joins.cpp, bench/join_scan.cpp): salaries of employees in
+// departments. A salary's emp_no may be NULL or name no employee, an employee's dept_id too: the
+// left joins' missing parents.
+struct Department {
+    // Not "departments": tests/integration/test_existing_schema.cpp maps a hand-written one.
+    static constexpr std::string_view table_name = "join_departments";
+    std::int64_t id = 0;
+    std::string name;
+    bool operator==(const Department&) const = default;
+};
+
+struct Employee {
+    static constexpr std::string_view table_name = "employees";
+    static constexpr std::array<std::string_view, 1> primary_key{"emp_no"};
+    static constexpr bool auto_increment = false;
+    static constexpr std::array<std::string_view, 2> indexes{"hire_date", "dept_id"};
+    std::int64_t emp_no = 0;
+    std::string name;
+    sluice::date hire_date{};
+    std::optional<std::int64_t> dept_id;
+    bool operator==(const Employee&) const = default;
+};
+
+struct Salary {
+    static constexpr std::string_view table_name = "salaries";
+    static constexpr std::array<std::string_view, 2> indexes{"from_date", "emp_no"};
+    std::int64_t id = 0;
+    std::optional<std::int64_t> emp_no;
+    std::int32_t amount = 0;
+    sluice::date from_date{};
+    std::optional<std::string> note;
+    bool operator==(const Salary&) const = default;
+};
+
 }  // namespace models
 
 template <> inline constexpr auto sluice::enum_labels<models::ProductStatus> =

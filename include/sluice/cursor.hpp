@@ -57,10 +57,9 @@ private:
     std::unique_ptr<state> state_;
 };
 
+// T: the row object (a model, or a join's std::tuple of models).
 template <class T> struct cursor_state {
-    cursor_state(const query<T>& q, std::size_t n) : pages(query_access::session(q), query_access::spec(q), n) {
-        buffer.reserve(n);
-    }
+    cursor_state(const session_handle& s, const query_spec& spec, std::size_t n) : pages(s, spec, n) { buffer.reserve(n); }
 
     void fetch() {
         if (started_pages) previous_page_token = pages.position_token();
@@ -95,7 +94,9 @@ template <class T> struct cursor_state {
 template <class T, class Derived> class range_base {
 public:
     range_base(const query<T>& q, std::size_t page_size)
-        : state_(std::make_unique<cursor_state<T>>(q, page_size)) {}
+        : range_base(query_access::session(q), query_access::spec(q), page_size) {}
+    range_base(const session_handle& s, const query_spec& spec, std::size_t page_size)
+        : state_(std::make_unique<cursor_state<T>>(s, spec, page_size)) {}
 
     // Called after each page is read, for progress bars and checkpoints.
     Derived& on_batch(std::function<void(const batch_progress&)> callback) & {

@@ -5,6 +5,7 @@
 // bound parameters: there is no way to put a string into the SQL text.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -50,7 +51,67 @@ struct expr_node {
     std::size_t other_column = no_column;
     std::vector<value> values;
     std::vector<expr_node> children;
+    // Which model `column` and `other_column` belong to: 0 is the query's own; a join's models
+    // follow in join order. Inside a predicate over several models, its own list (model_set).
+    std::uint8_t model = 0;
+    std::uint8_t other_model = 0;
 };
+
+// The models a predicate over several of them names, in the order its slots count them.
+template <class... M> struct model_set {};
+
+template <class T> struct as_model_set { using type = model_set<T>; };
+template <class... M> struct as_model_set<model_set<M...>> { using type = model_set<M...>; };
+template <class S, class M> struct set_add;
+template <class... Ms, class M> struct set_add<model_set<Ms...>, M> {
+    using type = std::conditional_t<(std::is_same_v<Ms, M> || ...), model_set<Ms...>, model_set<Ms..., M>>;
+};
+template <class S, class S2> struct set_union;
+template <class S> struct set_union<S, model_set<>> { using type = S; };
+template <class S, class M, class... Ms> struct set_union<S, model_set<M, Ms...>> {
+    using type = typename set_union<typename set_add<S, M>::type, model_set<Ms...>>::type;
+};
+// A set of one model is the model itself: predicate<T> stays what single-model code names.
+template <class S> struct one_model { using type = S; };
+template <class M> struct one_model<model_set<M>> { using type = M; };
+template <class A, class B>
+using models_union = typename one_model<typename set_union<typename as_model_set<A>::type, typename as_model_set<B>::type>::type>::type;
+
+template <class M, class S> struct slot_of;
+template <class M, class... Ms> struct slot_of<M, model_set<Ms...>> {
+    static constexpr std::size_t value = [] {
+        constexpr bool same[] = {std::is_same_v<M, Ms>..., false};
+        std::size_t i = 0;
+        while (i < sizeof...(Ms) && !same[i]) ++i;
+        return i;
+    }();
+};
+// Whether every model of From (a model or a model_set) is one of To's.
+template <class From, class To> struct set_within;
+template <class... F, class... T> struct set_within<model_set<F...>, model_set<T...>> {
+    static constexpr bool value = ((slot_of<F, model_set<T...>>::value < sizeof...(T)) && ...);
+};
+template <class From, class To>
+inline constexpr bool models_within = set_within<typename as_model_set<From>::type, typename as_model_set<To>::type>::value;
+
+// Renumbers the model slots of a tree from one set's order to another's.
+inline void remap_models(expr_node& n, const std::uint8_t* to) {
+    if (n.column != no_column) n.model = to[n.model];
+    if (n.other_column != no_column) n.other_model = to[n.other_model];
+    for (expr_node& child : n.children) remap_models(child, to);
+}
+// A tree over the models of From (a model or a model_set) renumbered for To's.
+template <class To, class From> expr_node rebased(expr_node n) {
+    using F = typename as_model_set<From>::type;
+    using S = typename as_model_set<To>::type;
+    [&]<class... M>(model_set<M...>*) {
+        constexpr std::array<std::uint8_t, sizeof...(M)> to{static_cast<std::uint8_t>(slot_of<M, S>::value)...};
+        bool identity = true;
+        for (std::size_t i = 0; i < to.size(); ++i) identity = identity && to[i] == i;
+        if (!identity) remap_models(n, to.data());
+    }(static_cast<F*>(nullptr));
+    return n;
+}
 
 // One assignment of an UPDATE: a bound value, or an arithmetic expression (`expr`) that the
 // server computes from the row as it was before the update.
@@ -95,26 +156,31 @@ template <class T> struct predicate {
     detail::expr_node node;
 };
 
-template <class T> predicate<T> operator&&(predicate<T> a, predicate<T> b) {
+// Combining predicates over different models gives one over all of them (for joins).
+template <class A, class B> predicate<detail::models_union<A, B>> operator&&(predicate<A> a, predicate<B> b) {
+    using P = detail::models_union<A, B>;
     detail::expr_node n{detail::expr_op::all_of, detail::no_column, detail::no_column, {}, {}};
-    for (predicate<T>* p : {&a, &b}) {
+    detail::expr_node sides[] = {detail::rebased<P, A>(std::move(a.node)), detail::rebased<P, B>(std::move(b.node))};
+    for (detail::expr_node& side : sides) {
         // Flatten a && b && c into one AND.
-        if (p->node.op == detail::expr_op::all_of) {
-            for (auto& child : p->node.children) n.children.push_back(std::move(child));
+        if (side.op == detail::expr_op::all_of) {
+            for (auto& child : side.children) n.children.push_back(std::move(child));
         } else {
-            n.children.push_back(std::move(p->node));
+            n.children.push_back(std::move(side));
         }
     }
     return {std::move(n)};
 }
 
-template <class T> predicate<T> operator||(predicate<T> a, predicate<T> b) {
+template <class A, class B> predicate<detail::models_union<A, B>> operator||(predicate<A> a, predicate<B> b) {
+    using P = detail::models_union<A, B>;
     detail::expr_node n{detail::expr_op::any_of, detail::no_column, detail::no_column, {}, {}};
-    for (predicate<T>* p : {&a, &b}) {
-        if (p->node.op == detail::expr_op::any_of) {
-            for (auto& child : p->node.children) n.children.push_back(std::move(child));
+    detail::expr_node sides[] = {detail::rebased<P, A>(std::move(a.node)), detail::rebased<P, B>(std::move(b.node))};
+    for (detail::expr_node& side : sides) {
+        if (side.op == detail::expr_op::any_of) {
+            for (auto& child : side.children) n.children.push_back(std::move(child));
         } else {
-            n.children.push_back(std::move(p->node));
+            n.children.push_back(std::move(side));
         }
     }
     return {std::move(n)};
@@ -194,12 +260,15 @@ public:
         else
             return {detail::expr_node{op, index_, detail::no_column, {detail::to_value(v)}, {}}};
     }
-    template <class M2> predicate<T> compare(detail::expr_op op, const column<T, M2>& other) const {
-        static_assert(std::is_same_v<value_type, typename column<T, M2>::value_type> ||
-                          (std::is_arithmetic_v<value_type> && std::is_arithmetic_v<typename column<T, M2>::value_type> &&
+    // With a column of this model or of another one (a join's condition): a predicate over both.
+    template <class T2, class M2> predicate<detail::models_union<T, T2>> compare(detail::expr_op op, const column<T2, M2>& other) const {
+        static_assert(std::is_same_v<value_type, typename column<T2, M2>::value_type> ||
+                          (std::is_arithmetic_v<value_type> && std::is_arithmetic_v<typename column<T2, M2>::value_type> &&
                            !std::is_same_v<value_type, bool>),
                       "sluice: comparing two columns of different types");
-        return {detail::expr_node{op, index_, other.index(), {}, {}}};
+        detail::expr_node n{op, index_, other.index(), {}, {}};
+        n.other_model = static_cast<std::uint8_t>(std::is_same_v<T, T2> ? 0 : 1);
+        return {std::move(n)};
     }
 
 private:
@@ -299,14 +368,24 @@ template <class A, class B> auto arithmetic(expr_op op, const A& a, const B& b) 
     return numeric_expr<shared_model<A, B>, R>{std::move(n)};
 }
 
-// a <op> b where one side is arithmetic: numbers, numeric columns and expressions compare.
-template <class A, class B> predicate<shared_model<A, B>> compare_numbers(expr_op op, const A& a, const B& b) {
+// The models a comparison of two operands names: both (a join's), or the one a number meets.
+template <class A, class B>
+using compared_models = std::conditional_t<std::is_void_v<typename operand<A>::model> || std::is_void_v<typename operand<B>::model>,
+                                           shared_model<A, B>, models_union<typename operand<A>::model, typename operand<B>::model>>;
+// An operand's tree with its columns numbered among P's models.
+template <class P, class A> expr_node operand_in(const A& a) {
+    if constexpr (std::is_void_v<typename operand<A>::model>) return operand_node(a);
+    else return rebased<P, typename operand<A>::model>(operand_node(a));
+}
+
+// a <op> b where one side is arithmetic: numbers, numeric columns and expressions compare, of one
+// model or of two (a join's).
+template <class A, class B> predicate<compared_models<A, B>> compare_numbers(expr_op op, const A& a, const B& b) {
     static_assert(!std::is_same_v<std::remove_cvref_t<B>, std::nullopt_t> && !std::is_same_v<std::remove_cvref_t<B>, std::nullptr_t>,
                   "sluice: comparing an expression with std::nullopt is never true in SQL: test the column with "
                   ".is_null() or .is_not_null()");
     check_operand<A>();
     check_operand<B>();
-    static_assert(same_model<A, B>(), "sluice: comparing an expression with a column of another model");
     constexpr bool real_a = std::is_same_v<typename operand<A>::type, double>;
     constexpr bool real_b = std::is_same_v<typename operand<B>::type, double>;
     // An integer side meets a floating-point one as a double (SQLite would compare exactly).
@@ -317,8 +396,9 @@ template <class A, class B> predicate<shared_model<A, B>> compare_numbers(expr_o
         return n;
     };
     expr_node n{op, no_column, no_column, {}, {}};
-    n.children.push_back(side(operand_node(a), real_b && !real_a));
-    n.children.push_back(side(operand_node(b), real_a && !real_b));
+    using P = compared_models<A, B>;
+    n.children.push_back(side(operand_in<P>(a), real_b && !real_a));
+    n.children.push_back(side(operand_in<P>(b), real_a && !real_b));
     return {std::move(n)};
 }
 
@@ -331,28 +411,22 @@ template <class X, class Y> inline constexpr bool mixed_numbers =
 template <class V> struct compared_type { using type = std::remove_cvref_t<V>; };
 template <class T, class M> struct compared_type<column<T, M>> { using type = typename column<T, M>::value_type; };
 
-template <class T, class M, class V> predicate<T> compare_any(expr_op op, const column<T, M>& c, const V& v) {
+template <class T, class M, class V> auto compare_any(expr_op op, const column<T, M>& c, const V& v) {
     if constexpr (is_numeric_expr<V> ||
                   (is_column<V> && mixed_numbers<typename column<T, M>::value_type, typename compared_type<V>::type>)) {
-        if constexpr (is_column<V>) {
-            static_assert(std::is_same_v<typename V::model_type, T>, "sluice: comparing columns of different models");
-        }
         return compare_numbers(op, c, v);
     } else {
-        if constexpr (is_column<V>) {
-            static_assert(std::is_same_v<typename V::model_type, T>, "sluice: comparing columns of different models");
-        }
         return c.compare(op, v);
     }
 }
 }  // namespace detail
 
-template <class T, class M, class V> predicate<T> operator==(const column<T, M>& c, const V& v) { return detail::compare_any(detail::expr_op::eq, c, v); }
-template <class T, class M, class V> predicate<T> operator!=(const column<T, M>& c, const V& v) { return detail::compare_any(detail::expr_op::ne, c, v); }
-template <class T, class M, class V> predicate<T> operator<(const column<T, M>& c, const V& v) { return detail::compare_any(detail::expr_op::lt, c, v); }
-template <class T, class M, class V> predicate<T> operator<=(const column<T, M>& c, const V& v) { return detail::compare_any(detail::expr_op::le, c, v); }
-template <class T, class M, class V> predicate<T> operator>(const column<T, M>& c, const V& v) { return detail::compare_any(detail::expr_op::gt, c, v); }
-template <class T, class M, class V> predicate<T> operator>=(const column<T, M>& c, const V& v) { return detail::compare_any(detail::expr_op::ge, c, v); }
+template <class T, class M, class V> auto operator==(const column<T, M>& c, const V& v) { return detail::compare_any(detail::expr_op::eq, c, v); }
+template <class T, class M, class V> auto operator!=(const column<T, M>& c, const V& v) { return detail::compare_any(detail::expr_op::ne, c, v); }
+template <class T, class M, class V> auto operator<(const column<T, M>& c, const V& v) { return detail::compare_any(detail::expr_op::lt, c, v); }
+template <class T, class M, class V> auto operator<=(const column<T, M>& c, const V& v) { return detail::compare_any(detail::expr_op::le, c, v); }
+template <class T, class M, class V> auto operator>(const column<T, M>& c, const V& v) { return detail::compare_any(detail::expr_op::gt, c, v); }
+template <class T, class M, class V> auto operator>=(const column<T, M>& c, const V& v) { return detail::compare_any(detail::expr_op::ge, c, v); }
 
 // Arithmetic: + - * / between columns, numbers and expressions (at least one side sluice's).
 template <class A, class B> requires(detail::is_arith_side<A> || detail::is_arith_side<B>)
@@ -372,12 +446,12 @@ auto operator-(const A& a) {
 }
 
 // Comparisons with an expression on the left (a column on the left takes one on the right too).
-template <class T, class R, class V> predicate<T> operator==(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::eq, e, v); }
-template <class T, class R, class V> predicate<T> operator!=(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::ne, e, v); }
-template <class T, class R, class V> predicate<T> operator<(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::lt, e, v); }
-template <class T, class R, class V> predicate<T> operator<=(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::le, e, v); }
-template <class T, class R, class V> predicate<T> operator>(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::gt, e, v); }
-template <class T, class R, class V> predicate<T> operator>=(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::ge, e, v); }
+template <class T, class R, class V> auto operator==(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::eq, e, v); }
+template <class T, class R, class V> auto operator!=(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::ne, e, v); }
+template <class T, class R, class V> auto operator<(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::lt, e, v); }
+template <class T, class R, class V> auto operator<=(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::le, e, v); }
+template <class T, class R, class V> auto operator>(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::gt, e, v); }
+template <class T, class R, class V> auto operator>=(const numeric_expr<T, R>& e, const V& v) { return detail::compare_numbers(detail::expr_op::ge, e, v); }
 
 // Ordering: order_by(&T::m) is ascending; order_by(desc(&T::m)) descending.
 template <class T> struct order_key {

@@ -32,10 +32,11 @@ private:
 };
 
 // Runs each part as its own yield_per(page_size) on its own session from `pool`, in its own
-// thread, calling fn(const T&) concurrently. When a part fails the others stop at their next
-// row; then parallel_error reports every unfinished part's position.
-template <class T, class F>
-void parallel_for_each(pool& sessions, const std::vector<query<T>>& parts, std::size_t page_size, F fn) {
+// thread, calling fn(const T&) concurrently (parts of a join_query: fn(const row_type&)). When a
+// part fails the others stop at their next row; then parallel_error reports every unfinished
+// part's position.
+template <class Q, class F>
+void parallel_for_each(pool& sessions, const std::vector<Q>& parts, std::size_t page_size, F fn) {
     std::vector<std::string> tokens(parts.size());
     std::vector<std::exception_ptr> errors(parts.size());
     std::atomic<bool> stop{false};
@@ -47,7 +48,7 @@ void parallel_for_each(pool& sessions, const std::vector<query<T>>& parts, std::
                 auto lease = sessions.acquire();
                 auto range = parts[i].on(*lease).yield_per(page_size);
                 try {
-                    for (const T& row : range) {
+                    for (const auto& row : range) {
                         if (stop.load(std::memory_order_relaxed)) {
                             tokens[i] = range.token_before_current();
                             return;

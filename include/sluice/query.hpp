@@ -22,18 +22,69 @@ template <class T> class batch_range;
 template <class T, class... M> class projection;
 template <class T> class grouped_query;
 template <class T> struct aggregate;
+template <class T, class... J> class join_query;
 
 namespace detail {
+template <class M> struct inner_joined;
+template <class M> struct left_joined;
 // Internal access to a query's parts, for the cursor (not part of the API).
 struct query_access {
     template <class Q> static const query_spec& spec(const Q& q) noexcept { return q.spec_; }
+    template <class Q> static query_spec& spec(Q& q) noexcept { return q.spec_; }
     template <class Q> static const session_handle& session(const Q& q) noexcept { return q.session_; }
+    template <class Q> static Q make(session_handle s, query_spec spec) { return Q(std::move(s), std::move(spec)); }
+};
+
+// The chained calls query<T> and join_query<T, ...> share; each returns a changed copy of Q.
+template <class Q> class query_base {
+public:
+    Q limit(std::uint64_t n) const {
+        return changed([&](query_spec& s) { s.limit = n; });
+    }
+    Q offset(std::uint64_t n) const {
+        return changed([&](query_spec& s) { s.offset = n; });
+    }
+
+    // Continue a yield_per/batches scan after the position a resume_token names.
+    Q resume(std::string token) const {
+        return changed([&](query_spec& s) { s.resume = std::move(token); });
+    }
+
+    // Consistency of yield_per/batches. By default each page is its own read: the scan resumes
+    // after failures, and every row present and unmodified for the whole scan is seen exactly
+    // once (rows changed meanwhile may be seen in either state, or twice if their order key
+    // moved them ahead). consistent_snapshot() instead reads all pages in one read-only
+    // transaction WITH CONSISTENT SNAPSHOT on a connection of its own: the table as it was when
+    // the scan began. Such a scan cannot resume (its tokens are empty) and holds the snapshot
+    // (MariaDB: undo history; SQLite: a read lock that blocks writers unless in WAL mode).
+    Q consistent_snapshot() const {
+        return changed([](query_spec& s) { s.snapshot = true; });
+    }
+
+    // k queries, each a range of the primary key, that together return every matching row
+    // exactly once. Split points are real key values probed at evenly spaced positions, so
+    // gappy or skewed keys still give parts of equal size (as of the probe). A join splits by its
+    // own model's key: all the rows of one of its rows fall in one part.
+    std::vector<Q> partitions(std::size_t k) const {
+        const Q& self = static_cast<const Q&>(*this);
+        std::vector<Q> parts;
+        for (query_spec& part : partition_specs(query_access::session(self), query_access::spec(self), k))
+            parts.push_back(query_access::make<Q>(query_access::session(self), std::move(part)));
+        return parts;
+    }
+
+private:
+    template <class F> Q changed(F change) const {
+        Q q = static_cast<const Q&>(*this);
+        change(query_access::spec(q));
+        return q;
+    }
 };
 }  // namespace detail
 
 // A query may outlive neither its session's destruction (using it then throws sluice::error)
 // nor is it tied to the session object's address: it follows a moved session.
-template <class T> class query {
+template <class T> class query : public detail::query_base<query<T>> {
 public:
     query(session& s) : session_(s.handle()) { spec_.table = &table_of<T>(); }
 
@@ -56,46 +107,6 @@ public:
         query q = *this;
         q.spec_.order.push_back({key.column, key.descending});
         return q;
-    }
-
-    query limit(std::uint64_t n) const {
-        query q = *this;
-        q.spec_.limit = n;
-        return q;
-    }
-    query offset(std::uint64_t n) const {
-        query q = *this;
-        q.spec_.offset = n;
-        return q;
-    }
-
-    // Continue a yield_per/batches scan after the position a resume_token names.
-    query resume(std::string token) const {
-        query q = *this;
-        q.spec_.resume = std::move(token);
-        return q;
-    }
-
-    // Consistency of yield_per/batches. By default each page is its own read: the scan resumes
-    // after failures, and every row present and unmodified for the whole scan is seen exactly
-    // once (rows changed meanwhile may be seen in either state, or twice if their order key
-    // moved them ahead). consistent_snapshot() instead reads all pages in one read-only
-    // transaction WITH CONSISTENT SNAPSHOT on a connection of its own: the table as it was when
-    // the scan began. Such a scan cannot resume (its tokens are empty) and holds the snapshot
-    // (MariaDB: undo history; SQLite: a read lock that blocks writers unless in WAL mode).
-    query consistent_snapshot() const {
-        query q = *this;
-        q.spec_.snapshot = true;
-        return q;
-    }
-
-    // k queries, each a range of the primary key, that together return every matching row
-    // exactly once. Split points are real key values probed at evenly spaced positions, so
-    // gappy or skewed keys still give parts of equal size (as of the probe).
-    std::vector<query> partitions(std::size_t k) const {
-        std::vector<query> parts;
-        for (detail::query_spec& part : detail::partition_specs(session_, spec_, k)) parts.push_back(query(session_, std::move(part)));
-        return parts;
     }
 
     // The same query, run on another session (of a pool, in another thread).
@@ -177,6 +188,12 @@ public:
         return detail::run_in_batches(session_, spec_, batch_rows, {}, options);
     }
 
+    // Joins (join.hpp): the rows of T with the matching rows of U, as std::tuple<T, U> (a left
+    // join keeps T's rows without a match: std::tuple<T, std::optional<U>>). `on` compares columns
+    // of T and U: join<Employee>(col(&Salary::emp_no) == col(&Employee::emp_no)).
+    template <class U, class P> join_query<T, detail::inner_joined<U>> join(predicate<P> on) const;
+    template <class U, class P> join_query<T, detail::left_joined<U>> left_join(predicate<P> on) const;
+
     // Lazy keyset-paginated iteration in O(page) memory (see cursor.hpp).
     yield_range<T> yield_per(std::size_t page_size) const;
     batch_range<T> batches(std::size_t page_size) const;
@@ -184,6 +201,7 @@ public:
 private:
     friend struct detail::query_access;
     template <class, class...> friend class projection;
+    template <class, class...> friend class join_query;
     template <class... A> static std::vector<detail::column_set> column_sets(assignment<T> first, A... more) {
         static_assert((std::is_same_v<A, assignment<T>> && ...), "sluice: update() takes set(&T::field, value) assignments of this query's model");
         std::vector<detail::column_set> sets;

@@ -5,6 +5,7 @@
 #include <sluice/cursor.hpp>
 #include <sluice/error.hpp>
 #include <sluice/expr.hpp>
+#include <sluice/join.hpp>
 #include <sluice/model.hpp>
 #include <sluice/options.hpp>
 #include <sluice/parallel.hpp>

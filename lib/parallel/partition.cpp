@@ -18,7 +18,7 @@ std::vector<query_spec> partition_specs(const session_handle& s, const query_spe
     if (q.resume) throw error(context + "partition the query first, then resume each part from its own token");
 
     session_impl& impl = s.get(t);
-    const dialect& d = impl.sql_for(t);
+    const dialect& d = impl.sql_for(q);
     const std::uint64_t total = run_count(s, q);
 
     // Boundary i is the key of the row at position i*total/k in key order: k-1 probes down the
@@ -29,7 +29,7 @@ std::vector<query_spec> partition_specs(const session_handle& s, const query_spe
     // whatever its collation; a key the server may sort inexactly is refused, as in any ordered read.
     std::vector<order_term> key_terms;
     for (std::size_t c : t.primary_key) key_terms.push_back({c, false});
-    const std::vector<long_key_check> checks = long_key_checks(impl.conn(), d, t, key_terms);
+    const std::vector<long_key_check> checks = long_key_checks(impl.conn(), d, scope(q), key_terms);
     std::vector<std::vector<value>> bounds;
     for (std::size_t i = 1; i < k; ++i) {
         const std::uint64_t position = total * i / k;
@@ -41,7 +41,7 @@ std::vector<query_spec> partition_specs(const session_handle& s, const query_spe
                 key.push_back(read_value(r, static_cast<int>(c), t.columns[t.primary_key[c]].kind));
         });
         for (const long_key_check& check : checks)
-            if (!key.empty()) require_exact_order(t, check, as_ref(key[check.level]));
+            if (!key.empty()) require_exact_order(scope(q), check, as_ref(key[check.level]));
         if (!key.empty() && (bounds.empty() || bounds.back() != key)) bounds.push_back(std::move(key));
     }
 

@@ -21,7 +21,7 @@ std::uint64_t read_keyset_page(session_impl& impl, const dialect& d, const query
         impl.run(sql.sql, sql.params, count);
         return rows;
     }
-    const table_info& t = *q.table;
+    const scope t(q);
     for (std::size_t level = terms.size(); level-- > 0 && rows < limit;) {
         // Nothing sorts after NULL descending: that branch is empty.
         if (terms[level].descending && std::holds_alternative<null_t>(last_key[level])) continue;
@@ -34,23 +34,23 @@ std::uint64_t read_keyset_page(session_impl& impl, const dialect& d, const query
     return rows;
 }
 
-std::vector<long_key_check> long_key_checks(const connection& c, const dialect& d, const table_info& t,
+std::vector<long_key_check> long_key_checks(const connection& c, const dialect& d, const scope& s,
                                             const std::vector<order_term>& terms) {
     std::vector<long_key_check> checks;
     for (const order_term& o : terms) {
-        const column_kind kind = t.columns[o.column].kind;
+        const column_kind kind = s.column(o.model, o.column).kind;
         if (kind != column_kind::text && kind != column_kind::blob) continue;
         const std::size_t session_limit = c.exact_sort_bytes(kind);
         if (session_limit == static_cast<std::size_t>(-1)) continue;
         const std::size_t limit = d.exact_sort_bytes(kind, session_limit);
-        checks.push_back({o.column, limit, static_cast<std::size_t>(&o - terms.data()), o.descending});
+        checks.push_back({o.column, limit, static_cast<std::size_t>(&o - terms.data()), o.descending, o.model});
     }
     return checks;
 }
 
 void require_no_sort_ties(session_impl& impl, const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
                           const std::vector<long_key_check>& checks, const std::vector<value>& key, bool window_start) {
-    const table_info& t = *q.table;
+    const scope s(q);
     for (const long_key_check& check : checks) {
         if (!window_start && !check.descending) continue;
         if (check.level >= key.size() || std::holds_alternative<null_t>(key[check.level])) continue;
@@ -58,10 +58,11 @@ void require_no_sort_ties(session_impl& impl, const dialect& d, const query_spec
         value above = key[check.level];
         if (auto* s = std::get_if<std::string>(&above)) *s += '\x01';
         else if (auto* b = std::get_if<blob>(&above)) b->push_back(std::byte{1});
-        rendered probe{"SELECT 1 FROM " + d.quote(t.name), {}};
+        rendered probe{"SELECT 1 FROM ", {}};
+        s.render_from(d, probe);
         rendered near;
         for (std::size_t i = 0; i < check.level; ++i) {
-            const std::string name = d.quote(t.columns[terms[i].column].name);
+            const std::string name = s.name(d, terms[i].model, terms[i].column);
             if (std::holds_alternative<null_t>(key[i])) {
                 near.sql += name + " IS NULL AND ";
             } else {
@@ -69,7 +70,7 @@ void require_no_sort_ties(session_impl& impl, const dialect& d, const query_spec
                 near.params.push_back(as_ref(key[i]));
             }
         }
-        const std::string name = d.quote(t.columns[check.column].name);
+        const std::string name = s.name(d, check.model, check.column);
         // The range finds candidates through an index; the second condition keeps only values
         // that are the key and NULs ('A\0b' lies in the range but sorts apart from 'A').
         near.sql += name + " > ? AND " + name + " < ? AND " + d.without_trailing_nuls_equals(name);
@@ -82,7 +83,7 @@ void require_no_sort_ties(session_impl& impl, const dialect& d, const query_spec
         bool tied = false;
         impl.run(probe.sql, probe.params, [&](row_reader&) { tied = true; });
         if (tied)
-            throw error(column_message(t, t.columns[check.column],
+            throw error(column_message(s.table(check.model), s.column(check.model, check.column),
                                        "another value of this order key differs from " + describe(as_ref(key[check.level])) +
                                            " only by trailing NUL bytes: MariaDB sorts the two level under ORDER BY ... "
                                            "LIMIT, so rows could come out of order, be lost or repeated; refused: order by "
@@ -90,7 +91,8 @@ void require_no_sort_ties(session_impl& impl, const dialect& d, const query_spec
     }
 }
 
-void require_exact_order(const table_info& t, const long_key_check& check, const value_ref& key) {
+void require_exact_order(const scope& s, const long_key_check& check, const value_ref& key) {
+    const table_info& t = s.table(check.model);
     std::string_view bytes;
     if (const auto* text = std::get_if<std::string_view>(&key)) bytes = *text;
     else if (const auto* b = std::get_if<std::span<const std::byte>>(&key)) bytes = {reinterpret_cast<const char*>(b->data()), b->size()};

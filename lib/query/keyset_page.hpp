@@ -23,13 +23,14 @@ struct long_key_check {
     std::size_t max_bytes;
     std::size_t level;  // its position among the scan's order terms
     bool descending;
+    std::size_t model = 0;  // whose column (a join's order keys may be any model's)
 };
-std::vector<long_key_check> long_key_checks(const connection& c, const dialect& d, const table_info& t,
+std::vector<long_key_check> long_key_checks(const connection& c, const dialect& d, const scope& s,
                                             const std::vector<order_term>& terms);
 // Throws sluice::error naming the column when the server cannot sort a value exactly (too long,
 // or ending in a NUL byte, which MariaDB's sort keys pad with): a page or result that holds one
 // may be out of order or missing rows, so it is refused, never returned.
-void require_exact_order(const table_info& t, const long_key_check& check, const value_ref& key);
+void require_exact_order(const scope& s, const long_key_check& check, const value_ref& key);
 // Throws the same error when a row the filters match has, at a checked term, a value that differs
 // from key's only by trailing NUL bytes (and the terms before it equal): MariaDB's sort under
 // LIMIT ties the two. Where `key` ends a page or result, only descending terms can have lost such

@@ -10,6 +10,7 @@
 #include "sql/render_keyset.hpp"
 #include "session/session_impl.hpp"
 #include "query/token.hpp"
+#include "session/rows.hpp"
 
 namespace sluice::detail {
 namespace {
@@ -51,10 +52,11 @@ pager::pager(const session_handle& s, query_spec spec, std::size_t page_size) : 
     if (q.offset)
         throw error(table_context(q) + "offset() cannot be combined with yield_per/batches: keyset pages replace "
                                        "OFFSET (to start part-way, resume from a token)");
+    const scope names(q);
     for (const order_term& o : q.order) {
-        const column_info& c = q.table->columns[o.column];
+        const column_info& c = names.column(o.model, o.column);
         if (c.kind == column_kind::float32 || c.kind == column_kind::float64)
-            throw error(column_message(*q.table, c,
+            throw error(column_message(names.table(o.model), c,
                                        "yield_per/batches cannot order by it: keyset pages need exact equality on order "
                                        "keys; order by an integer, text, date or datetime column"));
     }
@@ -66,7 +68,7 @@ pager::pager(const session_handle& s, query_spec spec, std::size_t page_size) : 
                 st.read_columns.push_back(o.column);
     }
     session_impl& owner = s.get(*q.table);
-    st.long_keys = long_key_checks(owner.conn(), owner.sql_for(*q.table), *q.table, st.terms);
+    st.long_keys = long_key_checks(owner.conn(), owner.sql_for(q), names, st.terms);
     st.fingerprint = fingerprint(q);
     if (q.resume) decode_token(*q.resume, q, st.fingerprint, st.terms.size(), st.last_key, st.rows_read);
     if (q.limit && st.rows_read >= *q.limit) st.exhausted = true;
@@ -103,7 +105,7 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
     // in the buffer are overwritten), unless a transaction was open.
     impl.with_retries([&] {
         rows = 0;
-        const dialect& d = impl.sql_for(t);
+        const dialect& d = impl.sql_for(st.spec);
         if (!st.plan_checked) {
             check_scan_order(impl, d, st.spec, st.terms);
             st.plan_checked = true;
@@ -112,7 +114,8 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
             try {
                 read_keyset_page(impl, d, st.spec, st.terms, st.last_key, request, st.read_columns, [&](row_reader& row) {
                     char* obj = static_cast<char*>(slot(rows++));
-                    if (st.read_columns.empty()) return read_object(t, row, obj, 0);
+                    if (st.read_columns.empty()) return read_query_row(st.spec, row, obj);
+                    // A projection (single-model queries only): just its columns and the keys.
                     for (std::size_t i = 0; i < st.read_columns.size(); ++i) {
                         const column_info& c = t.columns[st.read_columns[i]];
                         read_column(t, st.read_columns[i], row, static_cast<int>(i), obj + c.offset, c.codec.read);
@@ -127,20 +130,21 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
         if (rows == 0 && d.empty_result_may_be_interrupted()) read();
     }, [&] { return position_token(); });
 
+    const scope names(st.spec);
     for (const long_key_check& check : st.long_keys)
         for (std::size_t r = 0; r < rows; ++r) {
             value scratch;
-            require_exact_order(t, check, field_ref(t.columns[check.column], slot(r), scratch));
+            require_exact_order(names, check, term_ref(st.spec, st.terms[check.level], slot(r), scratch));
         }
     if (rows > 0) {
         const void* last = slot(rows - 1);
         st.last_key.resize(st.terms.size());
         for (std::size_t i = 0; i < st.terms.size(); ++i) {
             value scratch;
-            store(st.last_key[i], field_ref(t.columns[st.terms[i].column], last, scratch));
+            store(st.last_key[i], term_ref(st.spec, st.terms[i], last, scratch));
         }
         if (!st.long_keys.empty())
-            impl.with_retries([&] { require_no_sort_ties(impl, impl.sql_for(t), st.spec, st.terms, st.long_keys, st.last_key, false); },
+            impl.with_retries([&] { require_no_sort_ties(impl, impl.sql_for(st.spec), st.spec, st.terms, st.long_keys, st.last_key, false); },
                               [&] { return position_token(); });
     }
     st.page_rows = rows;
@@ -163,7 +167,7 @@ resume_token pager::token_after(const void* row, std::uint64_t rows_handed_out) 
     std::vector<value_ref> key;
     std::vector<value> scratch(st.terms.size());
     key.reserve(st.terms.size());
-    for (const order_term& o : st.terms) key.push_back(field_ref(st.spec.table->columns[o.column], row, scratch[key.size()]));
+    for (const order_term& o : st.terms) key.push_back(term_ref(st.spec, o, row, scratch[key.size()]));
     return st.encode(key, rows_handed_out);
 }
 

@@ -71,7 +71,7 @@ void resolve_resume(const dialect& d, const query_spec& q, resumed_query& out) {
         out.exhausted = rows_before >= *q.limit;
         out.spec.limit = out.exhausted ? 0 : *q.limit - rows_before;
     }
-    if (!out.last_key.empty()) render_keyset(d, *q.table, terms, out.last_key, out.after);
+    if (!out.last_key.empty()) render_keyset(d, scope(q), terms, out.last_key, out.after);
 }
 
 }  // namespace
@@ -79,7 +79,7 @@ void resolve_resume(const dialect& d, const query_spec& q, resumed_query& out) {
 void run_select(const session_handle& s, const query_spec& query, const std::vector<std::size_t>& columns, row_sink sink,
                 std::optional<std::uint64_t> at_most) {
     session_impl& impl = s.get(*query.table);
-    const dialect& d = impl.sql_for(*query.table);
+    const dialect& d = impl.sql_for(query);
     resumed_query resumed;
     resolve_resume(d, query, resumed);
     if (resumed.exhausted || (at_most && *at_most == 0)) return;
@@ -90,15 +90,18 @@ void run_select(const session_handle& s, const query_spec& query, const std::vec
     // window's edges are probed for values the server's sort ties with them. The scan's key
     // columns are read too (after the requested ones, where the sink does not look).
     const std::vector<order_term> terms = q.order.empty() ? std::vector<order_term>{} : keyset_terms(q);
-    const std::vector<long_key_check> checks = terms.empty() ? std::vector<long_key_check>{} : long_key_checks(impl.conn(), d, t, terms);
+    const scope names(q);
+    const std::vector<long_key_check> checks = terms.empty() ? std::vector<long_key_check>{} : long_key_checks(impl.conn(), d, names, terms);
     std::vector<std::size_t> selected = columns;
     std::vector<int> key_positions;
     for (std::size_t i = 0; i < terms.size() && !checks.empty(); ++i) {
         const std::size_t c = terms[i].column;
         if (selected.empty()) {
-            key_positions.push_back(static_cast<int>(c));
+            key_positions.push_back(static_cast<int>(names.first_position(terms[i].model) + c));
             continue;
         }
+        if (terms[i].model != 0)
+            throw error("sluice: internal error: selected columns of a join");
         const auto at = std::find(selected.begin(), selected.end(), c);
         key_positions.push_back(static_cast<int>(at - selected.begin()));
         if (at == selected.end()) selected.push_back(c);
@@ -110,9 +113,9 @@ void run_select(const session_handle& s, const query_spec& query, const std::vec
     run_checked(impl, t, r, [&](row_reader& row) {
         if (!checks.empty()) {
             for (const long_key_check& check : checks)
-                require_exact_order(t, check, read_ref(row, key_positions[check.level], t.columns[check.column].kind));
+                require_exact_order(names, check, read_ref(row, key_positions[check.level], names.column(check.model, check.column).kind));
             for (std::size_t i = 0; i < terms.size(); ++i)
-                store(last_key[i], read_ref(row, key_positions[i], t.columns[terms[i].column].kind));
+                store(last_key[i], read_ref(row, key_positions[i], names.column(terms[i].model, terms[i].column).kind));
             if (!any_row) first_key = last_key;
             any_row = true;
         }
@@ -126,7 +129,7 @@ void run_select(const session_handle& s, const query_spec& query, const std::vec
 
 std::uint64_t run_count(const session_handle& s, const query_spec& query) {
     session_impl& impl = s.get(*query.table);
-    const dialect& d = impl.sql_for(*query.table);
+    const dialect& d = impl.sql_for(query);
     resumed_query resumed;
     resolve_resume(d, query, resumed);
     if (resumed.exhausted) return 0;

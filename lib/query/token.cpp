@@ -33,6 +33,8 @@ void add_node(fnv1a& f, const expr_node& n) {
     std::string node = std::to_string(static_cast<int>(n.op)) + "/" + std::to_string(n.column) + "/" +
                        std::to_string(n.other_column) + "/" + std::to_string(n.values.size()) + "/" +
                        std::to_string(n.children.size());
+    // Model slots only where a join names them: single-model fingerprints stay as they were.
+    if (n.model || n.other_model) node += "@" + std::to_string(n.model) + ":" + std::to_string(n.other_model);
     f.add(node);
     for (const value& v : n.values) {
         std::string encoded;
@@ -49,7 +51,12 @@ std::string fingerprint(const query_spec& q) {
     fnv1a f;
     f.add(q.table->name);
     if (q.filter) add_node(f, *q.filter);
-    for (const order_term& o : q.order) f.add(std::to_string(o.column) + (o.descending ? "d" : "a"));
+    for (const order_term& o : q.order)
+        f.add(std::to_string(o.column) + (o.descending ? "d" : "a") + (o.model ? "@" + std::to_string(o.model) : ""));
+    for (const join_clause& j : q.joins) {
+        f.add(std::string(j.left ? "left join " : "join ") + std::string(j.table->name));
+        if (j.on) add_node(f, *j.on);
+    }
     char out[17];
     std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(f.h));
     return out;

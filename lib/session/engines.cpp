@@ -1,5 +1,7 @@
 // The one place that holds per-table dialect state: which tables of this session are SPIDER tables
 // or compare text in a non-binary collation, and so which dialect renders statements on them.
+#include <sluice/error.hpp>
+
 #include "session/session_impl.hpp"
 #include "types/ascii.hpp"
 
@@ -30,5 +32,21 @@ const dialect& session_impl::sql_for(const table_info& t) {
     return known->second.collated ? mysql_collated_dialect() : mysql_dialect();
 }
 
+const dialect& session_impl::sql_for(const query_spec& q) {
+    const dialect& own = sql_for(*q.table);
+    if (q.joins.empty()) return own;
+    auto refuse_spider = [](const table_info& t) {
+        throw error("sluice: " + std::string(t.name) + ": joins of SPIDER tables are not supported: a sharded table's "
+                    "rows live on its backends, which do not join one another; read the tables apart");
+    };
+    if (&own == &spider_dialect()) refuse_spider(*q.table);
+    bool collated = &own == &mysql_collated_dialect();
+    for (const join_clause& j : q.joins) {
+        const dialect& d = sql_for(*j.table);
+        if (&d == &spider_dialect()) refuse_spider(*j.table);
+        collated = collated || &d == &mysql_collated_dialect();
+    }
+    return collated ? mysql_collated_dialect() : own;
+}
 
 }  // namespace sluice::detail

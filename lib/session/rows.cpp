@@ -18,6 +18,33 @@ void read_object(const table_info& t, row_reader& row, void* obj, int first) {
     }
 }
 
+void read_query_row(const query_spec& q, row_reader& row, void* obj) {
+    if (!q.layout) {
+        read_object(*q.table, row, obj);
+        return;
+    }
+    // Every model's columns in join order; a left-joined model whose key is NULL matched nothing
+    // (key columns are NOT NULL in their table).
+    int first = 0;
+    for (std::size_t m = 0; m < q.layout->slots.size(); ++m) {
+        const table_info& t = m == 0 ? *q.table : *q.joins.at(m - 1).table;
+        const model_slot& slot = q.layout->slots[m];
+        bool missing = slot.clear != nullptr;
+        for (std::size_t k : t.primary_key) missing = missing && row.is_null(first + static_cast<int>(k));
+        if (missing) slot.clear(obj);
+        else read_object(t, row, slot.emplace(obj), first);
+        first += static_cast<int>(t.columns.size());
+    }
+}
+
+value_ref term_ref(const query_spec& q, const order_term& o, const void* row, value& scratch) {
+    if (!q.layout) return field_ref(q.table->columns[o.column], row, scratch);
+    const void* obj = q.layout->slots.at(o.model).get(row);
+    if (!obj) return null_t{};
+    const table_info& t = o.model == 0 ? *q.table : *q.joins.at(o.model - 1).table;
+    return field_ref(t.columns[o.column], obj, scratch);
+}
+
 value_ref read_ref(row_reader& r, int c, column_kind kind) {
     if (r.is_null(c)) return null_t{};
     switch (kind) {

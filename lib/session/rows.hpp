@@ -2,6 +2,7 @@
 // generated keys written back.
 #pragma once
 
+#include <sluice/detail/query_spec.hpp>
 #include <sluice/model.hpp>
 
 namespace sluice::detail {
@@ -12,6 +13,9 @@ void read_object(const table_info& t, row_reader& row, void* obj, int first = 0)
 // A field as a bound value, pointing into obj or, for a converted or composed value, into
 // scratch; throws conversion_error naming the column for a value it cannot hold.
 value_ref field_ref(const column_info& c, const void* obj, value& scratch);
+// An order term's value in a query's row object: a field of its model's object, or NULL for a
+// left-joined model that matched nothing.
+value_ref term_ref(const query_spec& q, const order_term& o, const void* row, value& scratch);
 // A cell as a value of the column's kind (NULL as null_t), valid until the row moves on.
 value_ref read_ref(row_reader& r, int column, column_kind kind);
 // The same, owned (for keys kept between statements).

@@ -52,6 +52,10 @@ public:
     // per table and session and kept for engine_lookup_ttl; a reconnect, or DDL or USE through
     // this session, forgets what was looked up.
     const dialect& sql_for(const table_info& t);
+    // The dialect of a query's statements: its table's, and for a join one that suits every
+    // table it reads (the collated one if any compares text in a collation); joins of SPIDER
+    // tables are refused.
+    const dialect& sql_for(const query_spec& q);
     void forget_table_engines() noexcept {
         spider_tables_.clear();
         column_limits_.clear();

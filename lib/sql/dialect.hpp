@@ -50,6 +50,11 @@ public:
     // true:  a >= ? AND (a, b) > (?, ?), a row constructor behind a leading bound (Spider: the
     //        expanded form is a multi-range read, which its 10.11 release gets wrong).
     virtual bool row_value_bounds() const noexcept { return false; }
+    // The keyword of an inner join that keeps the tables in the order written (a left join does
+    // on both): a join's page reads the query's own table in index order and looks the others up,
+    // which neither optimizer may turn around to start from a joined table's filter and sort
+    // (SQLite: CROSS JOIN; MariaDB: STRAIGHT_JOIN).
+    virtual std::string_view inner_join() const noexcept = 0;
     // Whether an empty result may be a SELECT that KILL QUERY stopped before its first row:
     // MariaDB 10.11 then answers with an empty result set and no error (found by
     // tests/integration/test_fault_loop.cpp). An empty keyset page is read once more before it

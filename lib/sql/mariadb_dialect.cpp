@@ -232,6 +232,7 @@ public:
     // ER_DIVISION_BY_ZERO: only the key guard above divides.
     bool is_upsert_key_conflict(int code) const noexcept override { return code == 1365; }
     bool keyset_branches() const noexcept override { return false; }
+    std::string_view inner_join() const noexcept override { return "STRAIGHT_JOIN"; }
     bool empty_result_may_be_interrupted() const noexcept override { return true; }
     bool truncates_fractional_seconds() const noexcept override { return true; }
     std::string like_operand(const std::string& quoted_column) const override { return "CONCAT(" + quoted_column + ")"; }

@@ -32,11 +32,10 @@ std::pair<value_ref, value_ref> column_range(const table_info& t, const column_i
 
 }  // namespace
 
-void render_arith(const dialect& d, const table_info& t, const expr_node& n, bool assigned, rendered& out) {
+void render_arith(const dialect& d, const scope& t, const expr_node& n, bool assigned, rendered& out) {
     switch (n.op) {
     case expr_op::arith_column: {
-        const column_info& c = t.columns.at(n.column);
-        out.sql += d.arith_column(d.quote(c.name), c.kind);
+        out.sql += d.arith_column(t.name(d, n.model, n.column), t.column(n.model, n.column).kind);
         return;
     }
     case expr_op::arith_value:

@@ -28,14 +28,14 @@ bool is_compound(const expr_node& n) {
 
 // (c0, c1, ...) <op> (v0, v1, ...), with a redundant bound on c0 first so that both backends
 // read one index range on it.
-void render_tuple_bound(const dialect& d, const table_info& t, const expr_node& n, rendered& out) {
+void render_tuple_bound(const dialect& d, const scope& t, const expr_node& n, rendered& out) {
     const bool after = n.op == expr_op::tuple_gt || n.op == expr_op::tuple_ge;
     const bool inclusive = n.op == expr_op::tuple_ge || n.op == expr_op::tuple_le;
     const std::string strict = after ? " > " : " < ";
     const std::string last_op = inclusive ? (after ? " >= " : " <= ") : strict;
     const auto& parts = n.children;
     if (parts.empty()) throw error("sluice: internal error: an empty tuple comparison");
-    auto name = [&](std::size_t i) { return d.quote(t.columns.at(parts[i].column).name); };
+    auto name = [&](std::size_t i) { return t.name(d, parts[i].model, parts[i].column); };
     auto bind = [&](std::size_t i) { out.params.push_back(as_ref(parts[i].values.at(0))); };
     if (parts.size() == 1) {
         out.sql += name(0) + last_op + "?";
@@ -75,7 +75,7 @@ void render_tuple_bound(const dialect& d, const table_info& t, const expr_node& 
     out.sql += closing + ')';
 }
 
-void render_child(const dialect& d, const table_info& t, const expr_node& n, rendered& out) {
+void render_child(const dialect& d, const scope& t, const expr_node& n, rendered& out) {
     if (is_compound(n)) out.sql += '(';
     render_expr(d, t, n, out);
     if (is_compound(n)) out.sql += ')';
@@ -84,8 +84,8 @@ void render_child(const dialect& d, const table_info& t, const expr_node& n, ren
 
 }  // namespace
 
-void render_expr(const dialect& d, const table_info& t, const expr_node& n, rendered& out) {
-    auto column_name = [&](std::size_t c) { return d.quote(t.columns.at(c).name); };
+void render_expr(const dialect& d, const scope& t, const expr_node& n, rendered& out) {
+    auto column_name = [&](std::size_t c) { return t.name(d, n.model, c); };
     switch (n.op) {
     case expr_op::eq: case expr_op::ne: case expr_op::lt: case expr_op::le: case expr_op::gt: case expr_op::ge:
         if (n.column == no_column) {  // arithmetic on either side
@@ -97,7 +97,7 @@ void render_expr(const dialect& d, const table_info& t, const expr_node& n, rend
         out.sql += column_name(n.column);
         out.sql += comparison(n.op);
         if (n.other_column != no_column) {
-            out.sql += column_name(n.other_column);
+            out.sql += t.name(d, n.other_model, n.other_column);
         } else {
             out.sql += '?';
             out.params.push_back(as_ref(n.values.at(0)));
@@ -182,7 +182,7 @@ void render_where(const dialect& d, const query_spec& q, rendered& out, const re
         const bool wrap = extra && q.filter->op == expr_op::any_of;
         if (extra) out.sql += " AND ";
         if (wrap) out.sql += '(';
-        render_expr(d, *q.table, *q.filter, out);
+        render_expr(d, scope(q), *q.filter, out);
         if (wrap) out.sql += ')';
     }
 }

@@ -9,12 +9,41 @@ namespace sluice::detail {
 std::vector<order_term> keyset_terms(const query_spec& q) {
     std::vector<order_term> terms = q.order;
     const bool descending = !terms.empty() && terms.front().descending;
-    for (std::size_t k : q.table->primary_key) {
-        bool present = false;
-        for (const order_term& o : terms) present = present || o.column == k;
-        if (!present) terms.push_back({k, descending});
+    const scope s(q);
+    for (std::size_t m = 0; m < s.models(); ++m) {
+        if (m > 0 && joined_model_pinned(q, m)) continue;
+        for (std::size_t k : s.table(m).primary_key) {
+            bool present = false;
+            for (const order_term& o : terms) present = present || (o.column == k && o.model == m);
+            if (!present) terms.push_back({k, descending, static_cast<std::uint8_t>(m)});
+        }
     }
     return terms;
+}
+
+bool joined_model_pinned(const query_spec& q, std::size_t model) {
+    const join_clause& j = q.joins.at(model - 1);
+    if (!j.on) return false;
+    const table_info& t = *j.table;
+    auto exact = [](column_kind k) {
+        return k != column_kind::text && k != column_kind::blob && k != column_kind::float32 && k != column_kind::float64;
+    };
+    auto pins = [&](const expr_node& n, std::size_t key) {
+        if (n.op != expr_op::eq || n.column == no_column || n.other_column == no_column) return false;
+        const bool left = n.model == model && n.column == key && n.other_model != model;
+        const bool right = n.other_model == model && n.other_column == key && n.model != model;
+        return (left || right) && exact(t.columns[key].kind);
+    };
+    for (std::size_t key : t.primary_key) {
+        bool pinned = false;
+        if (j.on->op == expr_op::all_of) {
+            for (const expr_node& child : j.on->children) pinned = pinned || pins(child, key);
+        } else {
+            pinned = pins(*j.on, key);
+        }
+        if (!pinned) return false;
+    }
+    return true;
 }
 
 
@@ -24,14 +53,14 @@ namespace {
 // first ascending and last descending on both backends.
 struct keyset_terms_sql {
     const dialect& d;
-    const table_info& t;
+    const scope& t;
     const std::vector<order_term>& terms;
     const std::vector<value>& last_key;
     rendered& out;
 
-    std::string name(std::size_t i) const { return d.quote(t.columns[terms[i].column].name); }
+    std::string name(std::size_t i) const { return t.name(d, terms[i].model, terms[i].column); }
     bool is_null(std::size_t i) const { return std::holds_alternative<null_t>(last_key[i]); }
-    bool nullable(std::size_t i) const { return t.columns[terms[i].column].nullable; }
+    bool nullable(std::size_t i) const { return t.nullable(terms[i].model, terms[i].column); }
     // "(c <op> ? OR c IS NULL)", appended piece by piece: "(" + std::string&& trips GCC 12's -O3
     // -Wrestrict false positive.
     std::string or_null(std::size_t i, std::string_view comparison) const {
@@ -75,7 +104,7 @@ struct keyset_terms_sql {
 
 }  // namespace
 
-void render_keyset(const dialect& d, const table_info& t, const std::vector<order_term>& terms,
+void render_keyset(const dialect& d, const scope& t, const std::vector<order_term>& terms,
                    const std::vector<value>& last_key, rendered& out) {
     keyset_terms_sql k{d, t, terms, last_key, out};
     // at_or_after(k0) AND (gt(k0) OR (eq(k0) AND (gt(k1) OR (eq(k1) AND ...))))
@@ -95,14 +124,14 @@ void render_keyset(const dialect& d, const table_info& t, const std::vector<orde
     out.sql += closing + ')';
 }
 
-std::size_t keyset_branch_parts(const table_info& t, const std::vector<order_term>& terms,
+std::size_t keyset_branch_parts(const scope& t, const std::vector<order_term>& terms,
                                 const std::vector<value>& last_key, std::size_t level) {
-    const bool split = terms[level].descending && t.columns[terms[level].column].nullable &&
+    const bool split = terms[level].descending && t.nullable(terms[level].model, terms[level].column) &&
                        !std::holds_alternative<null_t>(last_key[level]);
     return split ? 2 : 1;
 }
 
-bool render_keyset_branch(const dialect& d, const table_info& t, const std::vector<order_term>& terms,
+bool render_keyset_branch(const dialect& d, const scope& t, const std::vector<order_term>& terms,
                           const std::vector<value>& last_key, std::size_t level, rendered& out, std::size_t part) {
     keyset_terms_sql k{d, t, terms, last_key, out};
     const std::size_t params_before = out.params.size();
@@ -131,10 +160,10 @@ bool render_keyset_branch(const dialect& d, const table_info& t, const std::vect
 rendered render_page(const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
                      const std::vector<value>& last_key, std::uint64_t limit,
                      const std::vector<std::size_t>& columns, std::optional<std::size_t> branch, std::size_t part) {
-    const table_info& t = *q.table;
+    const scope t(q);
     rendered sql;
-    sql.sql = "SELECT " + render_column_list(d, t, columns);
-    sql.sql += " FROM " + d.quote(t.name);
+    sql.sql = "SELECT " + render_column_list(d, t, columns) + " FROM ";
+    t.render_from(d, sql);
     if (!last_key.empty()) {
         rendered keyset;
         if (!branch) render_keyset(d, t, terms, last_key, keyset);

@@ -63,15 +63,15 @@ std::vector<std::size_t> assignment_order(const table_info& t, const std::vector
 
 // The order of a plain query: its keys then the primary key as tiebreak; none without order_by.
 void render_query_order(const dialect& d, const query_spec& q, rendered& out) {
-    if (!q.order.empty()) render_order_by(d, *q.table, keyset_terms(q), out);
+    if (!q.order.empty()) render_order_by(d, scope(q), keyset_terms(q), out);
 }
 
 }  // namespace
 
-void render_order_by(const dialect& d, const table_info& t, const std::vector<order_term>& terms, rendered& out) {
+void render_order_by(const dialect& d, const scope& s, const std::vector<order_term>& terms, rendered& out) {
     for (std::size_t i = 0; i < terms.size(); ++i) {
         out.sql += i ? ", " : " ORDER BY ";
-        out.sql += d.quote(t.columns.at(terms[i].column).name);
+        out.sql += s.name(d, terms[i].model, terms[i].column);
         if (terms[i].descending) out.sql += " DESC";
     }
 }
@@ -79,7 +79,8 @@ void render_order_by(const dialect& d, const table_info& t, const std::vector<or
 rendered render_select(const dialect& d, const query_spec& q, const std::vector<std::size_t>& columns,
                        const rendered* after) {
     rendered out;
-    out.sql = "SELECT " + render_column_list(d, *q.table, columns) + " FROM " + d.quote(q.table->name);
+    out.sql = "SELECT " + render_column_list(d, scope(q), columns) + " FROM ";
+    scope(q).render_from(d, out);
     render_where(d, q, out, after);
     render_query_order(d, q, out);
     append_limit(d, q, out);
@@ -89,12 +90,14 @@ rendered render_select(const dialect& d, const query_spec& q, const std::vector<
 rendered render_count(const dialect& d, const query_spec& q, const rendered* after) {
     rendered out;
     if (!q.limit && !q.offset) {
-        out.sql = "SELECT COUNT(*) FROM " + d.quote(q.table->name);
+        out.sql = "SELECT COUNT(*) FROM ";
+        scope(q).render_from(d, out);
         render_where(d, q, out, after);
         return out;
     }
     // A count of a limited query counts the rows the query would return.
-    out.sql = "SELECT COUNT(*) FROM (SELECT 1 FROM " + d.quote(q.table->name);
+    out.sql = "SELECT COUNT(*) FROM (SELECT 1 FROM ";
+    scope(q).render_from(d, out);
     render_where(d, q, out, after);
     render_query_order(d, q, out);
     append_limit(d, q, out);
@@ -136,22 +139,26 @@ rendered render_key_probe(const dialect& d, const query_spec& q, std::uint64_t o
     const table_info& t = *q.table;
     const std::vector<std::size_t> key(t.primary_key.begin(), t.primary_key.end());
     rendered out;
-    out.sql = "SELECT " + render_column_list(d, t, key) + " FROM " + d.quote(t.name);
+    out.sql = "SELECT " + render_column_list(d, scope(q), key) + " FROM ";
+    scope(q).render_from(d, out);
     render_where(d, q, out);
     std::vector<order_term> by_key;
     for (std::size_t k : key) by_key.push_back({k, false});
-    render_order_by(d, t, by_key, out);
+    render_order_by(d, scope(q), by_key, out);
     out.sql += " LIMIT 1 OFFSET ?";
     out.params.emplace_back(offset);
     return out;
 }
 
-std::string render_column_list(const dialect& d, const table_info& t, const std::vector<std::size_t>& columns) {
+std::string render_column_list(const dialect& d, const scope& s, const std::vector<std::size_t>& columns) {
     std::string out;
-    const std::size_t n = columns.empty() ? t.columns.size() : columns.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        if (i) out += ", ";
-        out += d.quote(t.columns.at(columns.empty() ? i : columns[i]).name);
+    const std::size_t models = columns.empty() ? s.models() : 1;
+    for (std::size_t m = 0; m < models; ++m) {
+        const std::size_t n = columns.empty() ? s.table(m).columns.size() : columns.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!out.empty()) out += ", ";
+            out += s.name(d, m, columns.empty() ? i : columns[i]);
+        }
     }
     return out;
 }

@@ -9,13 +9,15 @@
 
 #include "sql/dialect.hpp"
 #include "sql/rendered.hpp"
+#include "sql/scope.hpp"
 
 namespace sluice::detail {
 
-// "`a`, `b`, ..." : the model's columns, or `columns` when not empty.
-std::string render_column_list(const dialect& d, const table_info& t, const std::vector<std::size_t>& columns = {});
+// "`a`, `b`, ..." : the model's columns (a join's: every model's, in order), or `columns` (of the
+// query's own model) when not empty.
+std::string render_column_list(const dialect& d, const scope& s, const std::vector<std::size_t>& columns = {});
 // " ORDER BY k1 [DESC], ..." for the given terms (nothing when empty).
-void render_order_by(const dialect& d, const table_info& t, const std::vector<order_term>& terms, rendered& out);
+void render_order_by(const dialect& d, const scope& s, const std::vector<order_term>& terms, rendered& out);
 // `after`, when given, is a keyset predicate that leads the WHERE (a resumed query).
 rendered render_select(const dialect& d, const query_spec& q, const std::vector<std::size_t>& columns,
                        const rendered* after = nullptr);

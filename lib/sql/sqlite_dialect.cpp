@@ -166,6 +166,7 @@ public:
         return sql + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets);
     }
     bool keyset_branches() const noexcept override { return true; }
+    std::string_view inner_join() const noexcept override { return "CROSS JOIN"; }
     // SQLITE_CONSTRAINT_UNIQUE: ON CONFLICT (pk) handles the key, so this is another unique index.
     bool is_upsert_key_conflict(int code) const noexcept override { return code == 2067; }
     std::string_view like_escape_clause() const noexcept override { return " ESCAPE '\\'"; }

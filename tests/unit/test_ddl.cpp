@@ -38,6 +38,9 @@ TEST_CASE("schema/ holds exactly what create_table emits, per dialect") {
         check_schema<models::OrgMembership>(b, dir);
         check_schema<models::UsersCopy>(b, dir);
         check_schema<models::Product>(b, dir);
+        check_schema<models::Department>(b, dir);
+        check_schema<models::Employee>(b, dir);
+        check_schema<models::Salary>(b, dir);
     }
 }
 

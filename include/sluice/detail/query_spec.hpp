@@ -34,6 +34,26 @@ struct session_handle {
 struct order_term {
     std::size_t column;
     bool descending;
+    std::uint8_t model = 0;  // as expr_node::model: 0 the query's own, then a join's models in order
+};
+
+// A model a query joins: its table, inner or left, and the ON condition (over the models before
+// it and itself).
+struct join_clause {
+    const table_info* table = nullptr;
+    bool left = false;
+    std::shared_ptr<const expr_node> on;
+};
+
+// Where each model of a join's row object lives (a std::tuple of the models, the left-joined
+// ones as std::optional), for the compiled code that fills rows and reads their keys.
+struct model_slot {
+    void* (*emplace)(void* row);           // the model's object, constructed (an optional engaged)
+    void (*clear)(void* row);              // a left join without a match: the optional emptied; nullptr for inner
+    const void* (*get)(const void* row);   // the model's object, or nullptr while its optional is empty
+};
+struct row_layout {
+    std::vector<model_slot> slots;  // one per model, the query's own first
 };
 
 struct query_spec {
@@ -51,6 +71,10 @@ struct query_spec {
     // A projection's yield_per/batches: read only these columns (and the scan's keys) into the
     // model objects of the page buffer; empty: every column.
     std::vector<std::size_t> columns;
+    // A join: the models after `table`, and the row object holding them all (nullptr: rows are
+    // objects of `table`).
+    std::vector<join_clause> joins;
+    const row_layout* layout = nullptr;
 };
 
 using row_sink = function_ref<void(row_reader&)>;
@@ -74,6 +98,8 @@ SLUICE_API std::uint64_t run_update(const session_handle& s, const query_spec& q
 SLUICE_API std::uint64_t run_remove(const session_handle& s, const query_spec& q);
 // Reads the model's columns (in model order) from the row into obj.
 SLUICE_API void read_row(const table_info& t, row_reader& row, void* obj);
+// Reads the row of a query into its row object: a model's object, or a join's (query_spec::layout).
+SLUICE_API void read_query_row(const query_spec& q, row_reader& row, void* obj);
 // Reads one selected column into a field, with table and column in any error.
 SLUICE_API void read_column(const table_info& t, std::size_t column, row_reader& row, int position, void* field,
                             void (*read)(void*, row_reader&, int));

@@ -1,0 +1,4 @@
+CREATE TABLE IF NOT EXISTS "departments" (
+  "id" INTEGER PRIMARY KEY,
+  "name" TEXT NOT NULL
+);
