@@ -92,6 +92,14 @@ std::string libmariadb_version();
 std::string sqlite_version();
 std::string soci_version();
 
+// splitmix64: a cheap, well-mixed hash of the row number, so every run makes the same data.
+constexpr std::uint64_t mix(std::uint64_t x) noexcept {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
 // Test data: deterministic, realistic rows; user i has id i + 1.
 User make_user(std::int64_t i);
 

@@ -17,18 +17,18 @@
 #include <stdexcept>
 
 #include "bench.hpp"
+#include "ensure_table.hpp"
 #include "ledger.hpp"
+#include "program.hpp"
+#include "raw_mariadb.hpp"
 #include "raw_sqlite.hpp"
+#include "report.hpp"
 
 namespace bench {
 
 Ledger make_ledger(std::int64_t i) {
     static constexpr std::string_view tail = "northwind-ledger-branch-office";
-    // splitmix64 of the row number: every run (and both backends) get the same rows.
-    std::uint64_t h = static_cast<std::uint64_t>(i) + 0x9e3779b97f4a7c15ULL;
-    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
-    h ^= h >> 31;
+    const std::uint64_t h = mix(static_cast<std::uint64_t>(i));
     Ledger l;
     char key[64];
     const int n = std::snprintf(key, sizeof key, "acct-%09lld-", static_cast<long long>(i));
@@ -96,9 +96,7 @@ struct raw_row {
     std::string account;
 };
 
-struct raw_mariadb {
-    MYSQL* conn = nullptr;
-    MYSQL_STMT* stmt = nullptr;
+struct raw_mariadb : bench::mysql_statement {
     MYSQL_BIND param{};
     MYSQL_BIND result[4]{};
     char last_key[256];  // VARCHAR(64) of utf8mb4: at most 256 bytes
@@ -111,20 +109,9 @@ struct raw_mariadb {
     unsigned long rate_length = 0;
     long long owner = 0;
 
-    [[noreturn]] void fail(const char* what) const {
-        throw std::runtime_error(std::string("raw libmariadb: ") + what + ": " + (stmt ? mysql_stmt_error(stmt) : mysql_error(conn)));
-    }
 
     void open(const bench::mysql_target& t) {
-        conn = mysql_init(nullptr);
-        if (!conn) throw std::runtime_error("mysql_init failed");
-        mysql_options(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-        if (!mysql_real_connect(conn, t.host.c_str(), t.user.c_str(), t.password.c_str(), t.database.c_str(), t.port, nullptr, 0))
-            fail("connect");
-        stmt = mysql_stmt_init(conn);
-        if (!stmt) fail("mysql_stmt_init");
-        const std::string sql = std::string(select_columns) + " WHERE account > ? ORDER BY account LIMIT " + std::to_string(page_rows);
-        if (mysql_stmt_prepare(stmt, sql.data(), sql.size()) != 0) fail("prepare");
+        bench::mysql_statement::open(t, std::string(select_columns) + " WHERE account > ? ORDER BY account LIMIT " + std::to_string(page_rows));
         param.buffer_type = MYSQL_TYPE_STRING;
         param.buffer = last_key;
         param.buffer_length = sizeof last_key;
@@ -145,12 +132,6 @@ struct raw_mariadb {
         result[3].buffer = &owner;
         if (mysql_stmt_bind_param(stmt, &param) != 0) fail("bind_param");
         if (mysql_stmt_bind_result(stmt, result) != 0) fail("bind_result");
-    }
-    void close() {
-        if (stmt) mysql_stmt_close(stmt);
-        if (conn) mysql_close(conn);
-        stmt = nullptr;
-        conn = nullptr;
     }
 
     // Keyset pages: WHERE account > <last key of the previous page>, from '' (no key is empty).
@@ -231,11 +212,7 @@ struct side {
     std::vector<double> seconds;
     std::optional<ledger_checksum> sum;
     bool consistent = true;
-    double median() const {
-        std::vector<double> s = seconds;
-        std::sort(s.begin(), s.end());
-        return s.empty() ? 0 : s.size() % 2 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2;
-    }
+    double median() const { return seconds.empty() ? 0 : bench::median_of(seconds); }
     double best() const { return seconds.empty() ? 0 : *std::min_element(seconds.begin(), seconds.end()); }
     void record(double secs, const ledger_checksum& cs) {
         seconds.push_back(secs);
@@ -244,43 +221,10 @@ struct side {
     }
 };
 
-struct options {
-    std::string backend = "both", mysql_url, sqlite_path = "build-bench/ledger.db", out = "bench/results";
-    std::uint64_t rows = 1'000'000;
-    int repeat = 3;
-};
+using options = bench::program_options;
 
-std::string fmt(const char* f, double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, f, v);
-    return buf;
-}
-
-std::string loadavg() {
-    std::ifstream in("/proc/loadavg");
-    std::string a, b, c;
-    in >> a >> b >> c;
-    return a + " " + b + " " + c;
-}
-
-// Makes bench_ledger hold exactly make_ledger(0..rows): reused if it already has that many rows.
-std::string ensure_ledger(sluice::session& db, std::uint64_t rows) {
-    std::optional<std::uint64_t> existing;
-    try {
-        existing = db.query<Ledger>().count();
-    } catch (const sluice::error&) {
-        // no table yet
-    }
-    if (existing && *existing == rows) return "Table reused: it already had exactly " + std::to_string(rows) + " rows.";
-    db.drop_table<Ledger>();
-    if (db.backend() == sluice::backend::sqlite) db.execute("VACUUM");
-    db.create_table<Ledger>();
-    const auto t0 = clock_type::now();
-    db.insert_many(std::views::iota(std::int64_t{0}, static_cast<std::int64_t>(rows)) | std::views::transform(bench::make_ledger));
-    const double secs = seconds_since(t0);
-    if (db.backend() == sluice::backend::mariadb) db.execute("ANALYZE TABLE bench_ledger");
-    return "Table generated with `insert_many`: " + std::to_string(rows) + " rows in " + fmt("%.1f", secs) + " s.";
-}
+using bench::fmt;
+using bench::loadavg;
 
 bool run_backend(const options& o, bool maria, std::ostream& md, std::optional<ledger_checksum>& reference) {
     const std::string name = maria ? "MariaDB" : "SQLite";
@@ -289,7 +233,7 @@ bool run_backend(const options& o, bool maria, std::ostream& md, std::optional<l
     sluice::session db{url};
     const std::string version = maria ? "MariaDB server " + db.scalar("SELECT VERSION()").value_or("?") + ", libmariadb " + mysql_get_client_info()
                                       : std::string("SQLite ") + sqlite3_libversion();
-    const std::string load = ensure_ledger(db, o.rows);
+    const std::string load = bench::ensure_table<Ledger>(db, o.rows, bench::make_ledger);
     raw_mariadb maria_raw;
     raw_sqlite lite_raw;
     if (maria) maria_raw.open(bench::parse_mysql_url(o.mysql_url));
@@ -333,66 +277,25 @@ bool run_backend(const options& o, bool maria, std::ostream& md, std::optional<l
     md << "\nLoad average (1, 5, 15 min) before " << load_before << ", after " << load_after << ".\n";
     std::cout << name << ": sluice yield_per " << fmt("%.3f", sl.median()) << " s, raw keyset " << fmt("%.3f", raw.median()) << " s, ratio "
               << fmt("%.2fx", ratio) << ", " << o.rows << " rows, checksums " << (same ? "equal" : "DIFFER") << "\n";
-    if (reference && !(*reference == c)) {
-        md << "\nThe two backends' checksums DIFFER.\n";
-        return false;
-    }
-    reference = c;
-    return same;
+    return bench::same_as_other_backend(reference, c, md) && same;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     options o;
-    if (const char* env = std::getenv("SLUICE_TEST_MYSQL_URL")) o.mysql_url = env;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string a = argv[i], v = argv[i + 1];
-        if (a == "--backend" && (v == "sqlite" || v == "mariadb" || v == "both")) o.backend = v;
-        else if (a == "--rows" && std::stoull(v) > 0) o.rows = std::stoull(v);
-        else if (a == "--repeat" && std::stoi(v) > 0) o.repeat = std::stoi(v);
-        else if (a == "--mysql-url") o.mysql_url = v;
-        else if (a == "--sqlite-path") o.sqlite_path = v;
-        else if (a == "--out") o.out = v;
-        else {
-            std::cerr << "usage: sluice-bench-decimal [--backend sqlite|mariadb|both] [--rows N (1000000)] [--repeat K (3)] "
-                         "[--mysql-url URL] [--sqlite-path P] [--out DIR]\n";
-            return 2;
-        }
-    }
-    try {
-        std::ostringstream md;
-        const std::time_t now = std::time(nullptr);
-        char date[64];
-        std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
-        md << "# sluice-bench-decimal: " << o.rows << " rows\n\nRun " << date;
-#ifdef NDEBUG
-        md << ", release build";
-#else
-        md << ", build WITHOUT NDEBUG (not a release build)";
-#endif
-        if (const char* rev = std::getenv("SLUICE_BENCH_REVISION")) md << "; sluice " << rev;
-        md << ". `bench_ledger` (bench/ledger.hpp): account VARCHAR(64) primary key, balance DECIMAL(15,2), rate DECIMAL(9,6), "
+    o.sqlite_path = "build-bench/ledger.db";
+    if (!bench::parse_program_options(argc, argv, o,
+                                      "usage: sluice-bench-decimal [--backend sqlite|mariadb|both] [--rows N (1000000)] [--repeat K (3)] "
+                                      "[--mysql-url URL] [--sqlite-path P] [--out DIR]"))
+        return 2;
+    std::ostringstream header;
+    header << "# sluice-bench-decimal: " << o.rows << " rows\n\n" << bench::run_stamp() << ". `bench_ledger` (bench/ledger.hpp): account VARCHAR(64) primary key, balance DECIMAL(15,2), rate DECIMAL(9,6), "
               "owner BIGINT. Full scan, sluice and the raw loop alternating, "
            << o.repeat << (o.repeat == 1 ? " timed run" : " timed runs") << " each after one untimed raw scan; **seconds = median**; the ratio is of medians. "
                           "Checksum: row count, sums of balance in cents and rate in millionths as exact integers, owners, "
                           "account lengths and last bytes weighted by position (so the same order).\n";
-        std::optional<ledger_checksum> reference;
-        bool ok = true;
-        if (o.backend != "mariadb") ok = run_backend(o, false, md, reference) && ok;
-        if (o.backend != "sqlite") {
-            if (o.mysql_url.empty()) throw std::runtime_error("no MariaDB URL: pass --mysql-url or set SLUICE_TEST_MYSQL_URL");
-            ok = run_backend(o, true, md, reference) && ok;
-        }
-        const std::string path = o.out + "/decimal-" + std::to_string(o.rows) + ".md";
-        std::ofstream(path) << md.str();
-        std::cout << md.str() << "wrote " << path << "\n";
-        if (!ok) {
-            std::cerr << "sluice-bench-decimal: FAILED: checksums differ\n";
-            return 1;
-        }
-    } catch (const std::exception& e) {
-        std::cerr << "sluice-bench-decimal: " << e.what() << "\n";
-        return 1;
-    }
+    std::optional<ledger_checksum> reference;
+    return bench::run_program("sluice-bench-decimal", o, header.str(), "decimal-" + std::to_string(o.rows) + ".md",
+                              [&](bool maria, std::ostream& md) { return run_backend(o, maria, md, reference); });
 }

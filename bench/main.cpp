@@ -25,6 +25,8 @@
 #include <sluice/sluice.hpp>
 
 #include "bench.hpp"
+#include "memory.hpp"
+#include "report.hpp"
 #include "sluice_side.hpp"
 
 namespace fs = std::filesystem;
@@ -124,39 +126,6 @@ options parse_args(int argc, char** argv) {
     return o;
 }
 
-// --- memory ------------------------------------------------------------------------------------
-
-long status_kb(const char* field) {
-    std::ifstream in("/proc/self/status");
-    const std::size_t n = std::strlen(field);
-    for (std::string line; std::getline(in, line);)
-        if (line.compare(0, n, field) == 0) return std::atol(line.c_str() + n);
-    return -1;
-}
-long rss_kb() { return status_kb("VmRSS:"); }
-long hwm_kb() { return status_kb("VmHWM:"); }
-
-// Writing 5 to clear_refs resets the peak RSS (VmHWM) to the current RSS (Linux >= 4.0).
-bool reset_hwm() {
-    std::ofstream f("/proc/self/clear_refs");
-    f << "5";
-    f.flush();
-    return static_cast<bool>(f);
-}
-
-bool clear_refs_works() {
-    {
-        std::vector<char> big(64 << 20);
-        for (std::size_t i = 0; i < big.size(); i += 4096) big[i] = 1;
-        asm volatile("" : : "r"(big.data()) : "memory");
-    }
-    malloc_trim(0);
-    const long before = hwm_kb();
-    if (!reset_hwm()) return false;
-    const long after = hwm_kb();
-    return before > 0 && after > 0 && after < before - 32 * 1024;
-}
-
 // --- running methods ---------------------------------------------------------------------------
 
 struct method_result {
@@ -168,11 +137,7 @@ struct method_result {
     long hwm_kb = 0;         // max over runs of the absolute peak
     std::string error;
 
-    double median() const {
-        std::vector<double> s = seconds;
-        std::sort(s.begin(), s.end());
-        return s.empty() ? 0 : s.size() % 2 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2;
-    }
+    double median() const { return seconds.empty() ? 0 : median_of(seconds); }
     double best() const { return seconds.empty() ? 0 : *std::min_element(seconds.begin(), seconds.end()); }
 };
 
@@ -274,20 +239,8 @@ void run_methods(std::vector<method_result>& results, int repeat, bool fork_mode
         }
 }
 
-std::string loadavg() {
-    std::ifstream in("/proc/loadavg");
-    std::string a, b, c;
-    in >> a >> b >> c;
-    return a + " " + b + " " + c;
-}
-
 // --- formatting --------------------------------------------------------------------------------
 
-std::string fmt(const char* f, double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, f, v);
-    return buf;
-}
 std::string mb(long kb) { return fmt("%.1f", static_cast<double>(kb) / 1024); }
 std::string with_commas(std::uint64_t n) {
     // Built front to back: inserting into the digits trips GCC 12's -O3 -Wrestrict false positive.
@@ -298,12 +251,6 @@ std::string with_commas(std::uint64_t n) {
         s += digits[i];
     }
     return s;
-}
-
-double median_of(std::vector<double> v) {
-    if (v.empty()) return std::nan("");
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
 struct window {

@@ -7,21 +7,10 @@
 #include <stdexcept>
 
 #include "bench.hpp"
+#include "raw_mariadb.hpp"
 
 namespace bench {
 namespace {
-
-MYSQL* connect(const mysql_target& t) {
-    MYSQL* c = mysql_init(nullptr);
-    if (!c) throw std::runtime_error("mysql_init failed");
-    mysql_options(c, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-    if (!mysql_real_connect(c, t.host.c_str(), t.user.c_str(), t.password.c_str(), t.database.c_str(), t.port, nullptr, 0)) {
-        const std::string message = mysql_error(c);
-        mysql_close(c);
-        throw std::runtime_error("raw libmariadb: cannot connect: " + message);
-    }
-    return c;
-}
 
 [[noreturn]] void fail(MYSQL* c, const char* what) {
     throw std::runtime_error(std::string("raw libmariadb: ") + what + ": " + mysql_error(c));
@@ -47,7 +36,7 @@ method raw_mariadb_stream(mysql_target target) {
     method m;
     m.key = "raw_stream";
     m.label = "raw libmariadb: one SELECT, mysql_use_result";
-    m.setup = [conn, target] { *conn = connect(target); };
+    m.setup = [conn, target] { *conn = mysql_connect(target); };
     m.teardown = [conn] {
         if (*conn) mysql_close(*conn);
         *conn = nullptr;
@@ -108,7 +97,7 @@ struct users_statement {
 
     // `keyset`: the statement takes the last id as its one parameter.
     void open(const mysql_target& t, const std::string& sql, bool keyset) {
-        conn = connect(t);
+        conn = mysql_connect(t);
         stmt = mysql_stmt_init(conn);
         if (!stmt) fail(conn, "mysql_stmt_init");
         if (mysql_stmt_prepare(stmt, sql.data(), sql.size()) != 0) fail(stmt, "prepare");

@@ -24,14 +24,6 @@ std::string percent_decode(std::string_view s) {
     return out;
 }
 
-// splitmix64: a cheap, well-mixed hash of the row number, so every run makes the same data.
-constexpr std::uint64_t mix(std::uint64_t x) noexcept {
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
 constexpr std::array<std::string_view, 24> first_names{
     "Amelia", "Oliver", "Isla", "Noah", "Freya", "Arthur", "Ivy", "Leo", "Florence", "Oscar", "Rosie", "Theodore",
     "Evelyn", "Jacques", "Matilda", "Hugo", "Beatrix", "Mateo", "Yuki", "Ravi", "Zofia", "Emeka", "Ingrid", "Tomas"};
