@@ -1,4 +1,4 @@
-CREATE TABLE IF NOT EXISTS `departments` (
+CREATE TABLE IF NOT EXISTS `join_departments` (
   `id` BIGINT NOT NULL AUTO_INCREMENT,
   `name` MEDIUMTEXT NOT NULL,
   PRIMARY KEY (`id`)

@@ -1,4 +1,4 @@
-CREATE TABLE IF NOT EXISTS "departments" (
+CREATE TABLE IF NOT EXISTS "join_departments" (
   "id" INTEGER PRIMARY KEY,
   "name" TEXT NOT NULL
 );
