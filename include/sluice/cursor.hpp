@@ -40,8 +40,11 @@ public:
     ~pager();
 
     // Reads the next page into slot(0), slot(1), ...; returns how many rows it read, 0 at the
-    // end. After a short page it returns 0 without asking the database again.
+    // end. After a short page it returns 0 without asking the database again. `slot` must be the
+    // spare buffer given to set_spare_buffer (a prefetched page may already be there).
     std::size_t next_page(function_ref<void*(std::size_t)> slot);
+    // Where a prefetched page goes when it must be read before the next next_page().
+    void set_spare_buffer(std::function<void*(std::size_t)> slot);
     // The position after `row` (an object of the current page), row number `rows_handed_out`.
     resume_token token_after(const void* row, std::uint64_t rows_handed_out) const;
     // The position after the last row of the last page read (before the first page: where the
@@ -54,21 +57,29 @@ public:
 
 private:
     struct state;
+    void prefetch(session_impl& impl);
     std::unique_ptr<state> state_;
 };
 
 // T: the row object (a model, or a join's std::tuple of models).
 template <class T> struct cursor_state {
-    cursor_state(const session_handle& s, const query_spec& spec, std::size_t n) : pages(s, spec, n) { buffer.reserve(n); }
+    cursor_state(const session_handle& s, const query_spec& spec, std::size_t n) : pages(s, spec, n) {
+        buffer.reserve(n);
+        // A prefetched page is read into the spare buffer, even between fetch() calls.
+        pages.set_spare_buffer([this](std::size_t i) -> void* { return spare_slot(i); });
+    }
+
+    void* spare_slot(std::size_t i) {
+        if (i == spare.size()) spare.emplace_back();
+        return &spare[i];
+    }
 
     void fetch() {
         if (started_pages) previous_page_token = pages.position_token();
         started_pages = true;
         position = 0;
-        rows = pages.next_page([this](std::size_t i) -> void* {
-            if (i == buffer.size()) buffer.emplace_back();
-            return &buffer[i];
-        });
+        rows = pages.next_page([this](std::size_t i) -> void* { return spare_slot(i); });
+        std::swap(buffer, spare);
         if (rows > 0 && on_batch) {
             const resume_token token = pages.position_token();
             on_batch(batch_progress{pages.rows_before_page() + rows, rows, pages.elapsed(), token});
@@ -81,7 +92,9 @@ template <class T> struct cursor_state {
     }
 
     pager pages;
-    std::vector<T> buffer;  // grows to the page size once, then is refilled in place
+    // The page handed out, and the next one (read, or being read by a prefetch); each grows to the
+    // page size once and is then refilled in place.
+    std::vector<T> buffer, spare;
     std::size_t rows = 0;
     std::size_t position = 0;
     bool started = false;

@@ -61,6 +61,14 @@ public:
         return changed([](query_spec& s) { s.snapshot = true; });
     }
 
+    // yield_per/batches on MariaDB send the next page's SELECT as soon as a page is read, so the
+    // server computes it while the loop works on this one (two page buffers; a statement the loop
+    // runs on the session first reads the page in flight). Off inside a transaction, on SQLite
+    // (no server works in parallel), for Spider tables' branch-by-branch pages, and with prefetch(false).
+    Q prefetch(bool on) const {
+        return changed([on](query_spec& s) { s.prefetch = on; });
+    }
+
     // k queries, each a range of the primary key, that together return every matching row
     // exactly once. Split points are real key values probed at evenly spaced positions, so
     // gappy or skewed keys still give parts of equal size (as of the probe). A join splits by its

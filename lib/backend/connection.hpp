@@ -71,7 +71,9 @@ public:
     virtual std::uint64_t last_insert_id() = 0;
     // Runs one statement whose rows are then read one at a time (unbuffered on MariaDB, stepped
     // on SQLite). The stream must end before the connection runs anything else or is destroyed.
-    virtual std::unique_ptr<row_stream> open_stream(std::string_view sql, std::span<const value_ref> params) = 0;
+    // `cached`: prepare through the connection's statement cache (a statement run again and again).
+    virtual std::unique_ptr<row_stream> open_stream(std::string_view sql, std::span<const value_ref> params,
+                                                    bool cached = false) = 0;
     // Largest number of bound parameters one statement may take.
     virtual std::size_t max_parameters() const noexcept = 0;
     // Largest number of bytes of bound values one statement may carry.

@@ -19,7 +19,7 @@ std::string table_context(const query_spec& q) { return "sluice: " + std::string
 
 }  // namespace
 
-struct pager::state {
+struct pager::state final : page_in_flight {
     session_handle owner;
     query_spec spec;
     std::size_t page_size;
@@ -36,6 +36,67 @@ struct pager::state {
     std::vector<std::size_t> read_columns;   // a projection's columns and the keys; empty: all
 
     session_impl& connection() { return snapshot ? *snapshot : owner.get(*spec.table); }
+
+    // Prefetch: the next page's statement runs as soon as a page is read; its rows wait on the
+    // wire until next_page() (or, if the connection is wanted first, settle()) reads them into the
+    // cursor's spare buffer.
+    std::function<void*(std::size_t)> spare_slot;
+    std::unique_ptr<row_stream> flight;
+    session_impl* flight_session = nullptr;
+    std::string flight_sql;                  // for the statement log
+    std::vector<std::string> flight_values;  // described only when statements are observed
+    std::chrono::steady_clock::time_point flight_started;
+    bool spare_ready = false;  // the flight's rows are in the spare buffer
+    std::size_t spare_rows = 0;
+
+    void read_row(row_reader& row, void* obj) {
+        if (read_columns.empty()) return read_query_row(spec, row, obj);
+        // A projection (single-model queries only): just its columns and the keys.
+        const table_info& t = *spec.table;
+        for (std::size_t i = 0; i < read_columns.size(); ++i) {
+            const column_info& c = t.columns[read_columns[i]];
+            read_column(t, read_columns[i], row, static_cast<int>(i), static_cast<char*>(obj) + c.offset, c.codec.read);
+        }
+    }
+
+    // Reads the flight's rows into slot(0), slot(1), ... and ends it.
+    std::size_t land(function_ref<void*(std::size_t)> slot) {
+        std::unique_ptr<row_stream> rows = std::move(flight);
+        session_impl* s = std::exchange(flight_session, nullptr);
+        if (s && s->in_flight == this) s->in_flight = nullptr;
+        std::size_t n = 0;
+        try {
+            while (row_reader* r = rows->next()) read_row(*r, slot(n++));
+        } catch (const bind_mismatch& m) {
+            throw_query_value(*spec.table, m);
+        }
+        if (s && s->observed()) s->note_statement(flight_sql, flight_values, std::chrono::steady_clock::now() - flight_started, n);
+        return n;
+    }
+
+    void settle() noexcept override {
+        session_impl* s = flight_session;
+        try {
+            spare_rows = land(spare_slot);
+            spare_ready = true;
+        } catch (...) {
+            // The page is read again by the next next_page(), which reports what is wrong.
+            flight.reset();
+            spare_ready = false;
+            if (s) s->connection_failed();
+        }
+    }
+
+    void abandon() noexcept override {
+        flight.reset();
+        flight_session = nullptr;
+        spare_ready = false;
+    }
+
+    ~state() {
+        if (flight_session && !owner.alive.expired() && flight_session->in_flight == this) flight_session->in_flight = nullptr;
+        flight.reset();  // before the snapshot connection it may run on
+    }
 
     std::string encode(std::span<const value_ref> key, std::uint64_t rows) const {
         return encode_token(fingerprint, key, rows);
@@ -101,6 +162,22 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
     session_impl& impl = st.connection();
     const table_info& t = *st.spec.table;
     std::size_t rows = 0;
+    // A prefetched page: in the spare buffer already, or still on the wire. An empty one, or one
+    // whose reading failed, is read again below (with retries), which decides.
+    if (st.spare_ready) {
+        st.spare_ready = false;
+        rows = st.spare_rows;
+    } else if (st.flight) {
+        try {
+            rows = st.land(slot);
+        } catch (const connection_error&) {
+            rows = 0;
+            impl.connection_failed();
+        } catch (const statement_error&) {
+            rows = 0;
+        }
+    }
+    if (rows == 0) {
     // A page is a read: after a lost connection it is simply read again (rows already placed
     // in the buffer are overwritten), unless a transaction was open.
     impl.with_retries([&] {
@@ -112,15 +189,8 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
         }
         const auto read = [&] {
             try {
-                read_keyset_page(impl, d, st.spec, st.terms, st.last_key, request, st.read_columns, [&](row_reader& row) {
-                    char* obj = static_cast<char*>(slot(rows++));
-                    if (st.read_columns.empty()) return read_query_row(st.spec, row, obj);
-                    // A projection (single-model queries only): just its columns and the keys.
-                    for (std::size_t i = 0; i < st.read_columns.size(); ++i) {
-                        const column_info& c = t.columns[st.read_columns[i]];
-                        read_column(t, st.read_columns[i], row, static_cast<int>(i), obj + c.offset, c.codec.read);
-                    }
-                });
+                read_keyset_page(impl, d, st.spec, st.terms, st.last_key, request, st.read_columns,
+                                 [&](row_reader& row) { st.read_row(row, slot(rows++)); });
             } catch (const bind_mismatch& m) {
                 throw_query_value(t, m);
             }
@@ -129,6 +199,7 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
         // An empty page ends the scan: make sure it was not a killed SELECT that reported nothing.
         if (rows == 0 && d.empty_result_may_be_interrupted()) read();
     }, [&] { return position_token(); });
+    }
 
     const scope names(st.spec);
     for (const long_key_check& check : st.long_keys)
@@ -150,6 +221,7 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
     st.page_rows = rows;
     st.rows_read += rows;
     if (rows < request || (st.spec.limit && st.rows_read >= *st.spec.limit)) st.exhausted = true;
+    if (!st.exhausted) prefetch(impl);
     if (st.exhausted && st.snapshot) {
         // Release the snapshot as soon as the scan is done, not when the range is destroyed.
         try {
@@ -159,6 +231,43 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
         st.snapshot.reset();
     }
     return rows;
+}
+
+void pager::set_spare_buffer(std::function<void*(std::size_t)> slot) { state_->spare_slot = std::move(slot); }
+
+// Sends the next page's SELECT now (MariaDB, outside a transaction, single-statement pages), so
+// that the server computes it while the caller works on this one.
+void pager::prefetch(session_impl& impl) {
+    state& st = *state_;
+    if (!st.spec.prefetch || !st.spare_slot || st.snapshot || impl.transaction_depth > 0 ||
+        impl.target().backend != backend_kind::mysql || !impl.connected())
+        return;
+    const dialect& d = impl.sql_for(st.spec);
+    if (d.keyset_branches() && st.terms.size() >= 2) return;  // a page of several statements
+    std::uint64_t request = st.page_size;
+    if (st.spec.limit) request = std::min<std::uint64_t>(request, *st.spec.limit - st.rows_read);
+    const rendered sql = render_page(d, st.spec, st.terms, st.last_key, request, st.read_columns);
+    impl.settle_in_flight();  // another scan's page, on the same connection
+    if (!impl.connected()) return;
+    try {
+        st.flight_started = std::chrono::steady_clock::now();
+        // Counted and shown to the test hook like any statement of the session.
+        ++impl.statements;
+        if (impl.before_statement) impl.before_statement(impl.statements, sql.sql);
+        st.flight = impl.conn().open_stream(sql.sql, sql.params, true);
+    } catch (...) {
+        // Read again, with retries and its error if any, by the next next_page().
+        st.flight.reset();
+        impl.connection_failed();
+        return;
+    }
+    if (impl.observed()) {
+        st.flight_sql = sql.sql;
+        st.flight_values.clear();
+        for (const value_ref& v : sql.params) st.flight_values.push_back(describe(v));
+    }
+    st.flight_session = &impl;
+    impl.in_flight = &st;
 }
 
 resume_token pager::token_after(const void* row, std::uint64_t rows_handed_out) const {

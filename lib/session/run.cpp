@@ -115,6 +115,7 @@ void session_impl::emit(log_record r, std::string_view extra) noexcept {
 }
 
 void session_impl::reconnect() {
+    if (page_in_flight* p = std::exchange(in_flight, nullptr)) p->abandon();
     conn_.reset();  // the old handle first: a server limit on connections must not bite here
     lost_ = true;
     try {
@@ -184,6 +185,7 @@ std::uint64_t session_impl::run(std::string_view sql, std::span<const value_ref>
         }
     } released{running == me ? nullptr : &running_thread_};
     refuse_while_streaming(sql);
+    settle_in_flight();
     ++statements;
     // Blank or comment-only text: MariaDB refuses some forms and runs others as nothing, SQLite
     // prepares no statement; one error for all of them.
@@ -266,6 +268,7 @@ void session_impl::refuse_while_streaming(std::string_view sql) const {
 
 std::uint64_t session_impl::guarded_run(std::string_view sql, std::span<const value_ref> params, row_callback on_row, bool hooked) {
     refuse_while_streaming(sql);
+    settle_in_flight();
     try {
         if (hooked && before_statement) before_statement(statements, sql);
         return conn_->run(sql, params, on_row);
@@ -280,7 +283,35 @@ std::uint64_t session_impl::guarded_run(std::string_view sql, std::span<const va
     }
 }
 
+void session_impl::note_statement(std::string_view sql, const std::vector<std::string>& values, std::chrono::nanoseconds elapsed,
+                                  std::uint64_t rows) noexcept {
+    try {
+        if (echo) {
+            std::string line = "[sluice] " + std::string(sql);
+            if (!values.empty()) {
+                line += "  -- [";
+                for (std::size_t i = 0; i < values.size(); ++i) line += (i ? ", " : "") + values[i];
+                line += "]";
+            }
+            std::fprintf(stderr, "%s  (%.3f ms, %llu rows, prefetched)\n", line.c_str(),
+                         std::chrono::duration<double, std::milli>(elapsed).count(), static_cast<unsigned long long>(rows));
+        }
+        if (observer) observer(statement_event{sql, values, elapsed, rows, {}});
+        const bool slow = log.slow_after.count() > 0 && elapsed >= log.slow_after;
+        const log_level level = slow ? log_level::warning : log_level::trace;
+        if (logs(level))
+            emit({.level = level, .event = slow ? log_event::slow_statement : log_event::statement, .sql = sql,
+                  .value_count = values.size(),
+                  .values = log.show_values ? std::span<const std::string>(values) : std::span<const std::string>{},
+                  .elapsed = elapsed, .rows = rows},
+                 "prefetched page");
+    } catch (...) {
+        // Observers never change what the statement did.
+    }
+}
+
 bool session_impl::ping() noexcept {
+    settle_in_flight();
     if (conn_ && !lost_ && conn_->ping()) return true;
     mark_lost();
     return false;

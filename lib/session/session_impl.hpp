@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include <sluice/session.hpp>
 #include <sluice/stream.hpp>
@@ -38,6 +39,17 @@ void check_exact_writes(session_impl& s, const table_info& t, std::span<const va
 
 // The same for the assignments of query<T>::update and update_in_batches.
 void check_exact_sets(session_impl& s, const table_info& t, const std::vector<column_set>& sets, std::string_view undone);
+
+// A keyset page whose statement has run but whose rows are still on the wire (prefetch): before
+// anything else runs on the connection its owner reads them into its spare buffer (settle), or,
+// when the connection is about to go, drops them (abandon).
+struct page_in_flight {
+    virtual void settle() noexcept = 0;
+    virtual void abandon() noexcept = 0;
+
+protected:
+    ~page_in_flight() = default;
+};
 
 class session_impl {
 public:
@@ -106,6 +118,21 @@ public:
     // database): every other statement is refused until it ends. Detached if the session goes first.
     raw_stream::state* main_stream = nullptr;
     void refuse_while_streaming(std::string_view sql) const;
+
+    // A scan's prefetched page on this connection (at most one): settled before any statement.
+    page_in_flight* in_flight = nullptr;
+    void settle_in_flight() noexcept {
+        if (page_in_flight* p = std::exchange(in_flight, nullptr)) p->settle();
+    }
+    // Whether statements are observed (SLUICE_ECHO, on_statement, a log): a prefetched page reports
+    // itself through note_statement, having run outside run().
+    bool observed() const noexcept { return echo || observer || (log.sink && log.level != log_level::off); }
+    void note_statement(std::string_view sql, const std::vector<std::string>& values, std::chrono::nanoseconds elapsed,
+                        std::uint64_t rows) noexcept;
+    // A statement on the connection outside run() failed (a prefetch): the connection may be gone.
+    void connection_failed() noexcept {
+        if (conn_ && conn_->lost()) mark_lost();
+    }
     bool logs(log_level level) const noexcept { return log.sink && level >= log.level && log.level != log_level::off; }
     // Builds the record's message and hands it to the sink; a throwing sink never breaks a statement.
     void emit(log_record record, std::string_view extra = {}) noexcept;

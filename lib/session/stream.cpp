@@ -167,6 +167,7 @@ raw_stream::raw_stream(session& s, std::string_view sql, std::span<const value_r
     const bool memory = impl.target().backend == backend_kind::sqlite && impl.target().path == ":memory:";
     const bool on_main = impl.transaction_depth > 0 || memory;
     if (on_main) {
+        impl.settle_in_flight();
         if (!impl.connected()) impl.reconnect();
         // A consumer slower than the server's net_write_timeout would be cut off mid-result.
         if (impl.target().backend == backend_kind::mysql) impl.run("SET SESSION net_write_timeout = 86400", {});
@@ -248,7 +249,8 @@ bool raw_stream::next(void* row) {
 }
 
 session_impl::~session_impl() {
-    // A stream on this session's connection must end while the connection still exists.
+    // A stream or a prefetched page on this session's connection must end while it still exists.
+    if (page_in_flight* p = std::exchange(in_flight, nullptr)) p->abandon();
     if (main_stream) main_stream->detach();
     spare_connections_.clear();
 }

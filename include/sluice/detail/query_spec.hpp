@@ -71,6 +71,9 @@ struct query_spec {
     // A projection's yield_per/batches: read only these columns (and the scan's keys) into the
     // model objects of the page buffer; empty: every column.
     std::vector<std::size_t> columns;
+    // yield_per/batches on MariaDB outside a transaction: the next page's statement is sent as soon
+    // as a page is read (see query::prefetch).
+    bool prefetch = true;
     // A join: the models after `table`, and the row object holding them all (nullptr: rows are
     // objects of `table`).
     std::vector<join_clause> joins;

@@ -309,25 +309,41 @@ private:
     // stream<R>: one statement of its own (not cached: it stays open), fetched row by row.
     class stream final : public row_stream {
     public:
-        stream(mysql_connection& c, std::string_view sql, std::span<const value_ref> params) : c_(c), sql_(sql) {
-            p_ = c_.prepare_new(sql);
+        // `cached`: the statement comes from the connection's cache and stays there (keyset pages);
+        // otherwise it is prepared for this stream alone (stream<R>).
+        stream(mysql_connection& c, std::string_view sql, std::span<const value_ref> params, bool cached)
+            : c_(c), sql_(cached ? std::string() : std::string(sql)) {
+            if (cached) {
+                p_ = &c_.prepare(sql);
+            } else {
+                owned_ = c_.prepare_new(sql);
+                p_ = owned_.get();
+            }
             if (params.size() != p_->params.size())
                 throw error("sluice: statement takes " + std::to_string(p_->params.size()) + " values, " +
                             std::to_string(params.size()) + " given [in: " + sql_ + "]");
             c_.bind_params(*p_, params);
             if (mysql_stmt_execute(p_->stmt) != 0) c_.fail(p_->stmt, sql_);
-            if (mysql_stmt_field_count(p_->stmt) == 0)
-                throw error("sluice: stream<>: the statement returns no rows (run it with execute()) [in: " + sql_ + "]");
-            // Should anything below throw, closing the statement (p_) discards the pending result.
-            MYSQL_RES* meta = mysql_stmt_result_metadata(p_->stmt);
-            if (!meta) c_.fail(p_->stmt, sql_);
-            const MYSQL_FIELD* fields = mysql_fetch_fields(meta);
-            for (unsigned i = 0; i < mysql_num_fields(meta); ++i) {
-                names_.emplace_back(fields[i].name, fields[i].name_length);
-                kinds_.push_back(kind_of(fields[i]));
+            try {
+                if (mysql_stmt_field_count(p_->stmt) == 0)
+                    throw error("sluice: stream<>: the statement returns no rows (run it with execute()) [in: " + sql_ + "]");
+                // Names and types are for stream<R>'s matching; a cached page statement's reader
+                // knows its columns (and a page must not allocate per column).
+                if (!cached) {
+                    MYSQL_RES* meta = mysql_stmt_result_metadata(p_->stmt);
+                    if (!meta) c_.fail(p_->stmt, sql_);
+                    const MYSQL_FIELD* fields = mysql_fetch_fields(meta);
+                    for (unsigned i = 0; i < mysql_num_fields(meta); ++i) {
+                        names_.emplace_back(fields[i].name, fields[i].name_length);
+                        kinds_.push_back(kind_of(fields[i]));
+                    }
+                    mysql_free_result(meta);
+                }
+                c_.prepare_results(*p_, sql_);
+            } catch (...) {
+                if (!c_.lost_) mysql_stmt_free_result(p_->stmt);  // the pending result, if any
+                throw;
             }
-            mysql_free_result(meta);
-            c_.prepare_results(*p_, sql_);
             row_.cells = &p_->columns;
             c_.streaming_ = true;
             open_ = true;
@@ -396,7 +412,8 @@ private:
 
         mysql_connection& c_;
         std::string sql_;
-        std::unique_ptr<prepared> p_;
+        std::unique_ptr<prepared> owned_;
+        prepared* p_ = nullptr;
         mysql_row row_;
         std::vector<std::string> names_;
         std::vector<result_kind> kinds_;
@@ -404,10 +421,10 @@ private:
     };
 
 public:
-    std::unique_ptr<row_stream> open_stream(std::string_view sql, std::span<const value_ref> params) override {
+    std::unique_ptr<row_stream> open_stream(std::string_view sql, std::span<const value_ref> params, bool cached) override {
         if (lost_) throw connection_error("sluice: MariaDB: the connection was lost earlier [in: " + std::string(sql) + "]");
         if (streaming_) throw error("sluice: MariaDB: a stream is already open on this connection [in: " + std::string(sql) + "]");
-        return std::make_unique<stream>(*this, sql, params);
+        return std::make_unique<stream>(*this, sql, params, cached);
     }
 
 private:

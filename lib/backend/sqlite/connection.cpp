@@ -388,7 +388,7 @@ private:
     };
 
 public:
-    std::unique_ptr<row_stream> open_stream(std::string_view sql, std::span<const value_ref> params) override {
+    std::unique_ptr<row_stream> open_stream(std::string_view sql, std::span<const value_ref> params, bool) override {
         return std::make_unique<stream>(*this, sql, params);
     }
 
