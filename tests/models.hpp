@@ -113,8 +113,7 @@ struct Product {
 // departments. A salary's emp_no may be NULL or name no employee, an employee's dept_id too: the
 // left joins' missing parents.
 struct Department {
-    // Not "departments": tests/integration/test_existing_schema.cpp maps a hand-written one.
-    static constexpr std::string_view table_name = "join_departments";
+    static constexpr std::string_view table_name = "depts";  // "departments" is test_existing_schema's
     std::int64_t id = 0;
     std::string name;
     bool operator==(const Department&) const = default;

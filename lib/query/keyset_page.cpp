@@ -7,10 +7,97 @@
 #include <sluice/error.hpp>
 
 namespace sluice::detail {
+namespace {
+
+// How many leading terms are the query's own model's: with its whole key among them and more
+// terms after (a joined model's key), the page is read in chunks where the dialect wants them.
+std::size_t own_terms(const std::vector<order_term>& terms) {
+    std::size_t n = 0;
+    while (n < terms.size() && terms[n].model == 0) ++n;
+    return n;
+}
+
+bool only_own(const expr_node& n) {
+    if (n.model != 0 || n.other_model != 0) return false;
+    for (const expr_node& child : n.children)
+        if (!only_own(child)) return false;
+    return true;
+}
+
+// The filter's top-level conditions on the query's own model alone (a partition's key range among
+// them): true of every row of the join.
+std::shared_ptr<const expr_node> own_filter(const query_spec& q) {
+    if (!q.filter) return nullptr;
+    if (q.filter->op != expr_op::all_of) return only_own(*q.filter) ? q.filter : nullptr;
+    expr_node kept{expr_op::all_of, no_column, no_column, {}, {}};
+    for (const expr_node& child : q.filter->children)
+        if (only_own(child)) kept.children.push_back(child);
+    if (kept.children.empty()) return nullptr;
+    return std::make_shared<const expr_node>(std::move(kept));
+}
+
+// A join page in chunks of at most `limit` rows of the query's own table (see
+// dialect::bounded_join_chunks): a probe finds the last row of the chunk in that table's index,
+// and the page's WHERE stops there, so the server joins and sorts the rows of one chunk only.
+// A chunk without a probed end is the rest of the table, the last.
+std::uint64_t read_join_chunks(session_impl& impl, const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
+                               std::size_t own, const std::vector<value>& last_key, std::uint64_t limit,
+                               row_callback on_row) {
+    const scope s(q);
+    const std::vector<order_term> own_order(terms.begin(), terms.begin() + static_cast<std::ptrdiff_t>(own));
+    std::vector<order_term> reversed = own_order;
+    for (order_term& o : reversed) o.descending = !o.descending;
+    query_spec probe_q;
+    probe_q.table = q.table;
+    probe_q.filter = own_filter(q);
+    std::vector<std::size_t> own_columns;
+    for (const order_term& o : own_order) own_columns.push_back(o.column);
+
+    std::uint64_t rows = 0;
+    auto count = [&](row_reader& row) {
+        ++rows;
+        on_row(row);
+    };
+    // The chunk starts after `lower` (own terms), or after last_key (all terms) for the first.
+    std::vector<value> lower(last_key.begin(), last_key.begin() + static_cast<std::ptrdiff_t>(last_key.empty() ? 0 : own));
+    for (bool first = true; rows < limit; first = false) {
+        rendered probe = render_page(d, probe_q, own_order, lower, 1, own_columns);
+        probe.sql += " OFFSET ?";
+        probe.params.emplace_back(limit - 1);
+        std::vector<value> end;
+        impl.run(probe.sql, probe.params, [&](row_reader& r) {
+            for (std::size_t i = 0; i < own; ++i) end.push_back(read_value(r, static_cast<int>(i), s.column(0, own_order[i].column).kind));
+        });
+        rendered bounds;
+        if (first && !last_key.empty()) render_keyset(d, s, terms, last_key, bounds);
+        else if (!lower.empty()) render_keyset(d, s, own_order, lower, bounds);
+        if (!end.empty()) {
+            if (!bounds.sql.empty()) bounds.sql += " AND ";
+            render_keyset(d, s, reversed, end, bounds, true);
+        }
+        const rendered page = render_bounded_page(d, q, terms, bounds, limit - rows);
+        impl.run(page.sql, page.params, count);
+        if (end.empty()) break;
+        lower = std::move(end);
+    }
+    return rows;
+}
+
+}  // namespace
 
 std::uint64_t read_keyset_page(session_impl& impl, const dialect& d, const query_spec& q,
                                const std::vector<order_term>& terms, const std::vector<value>& last_key,
                                std::uint64_t limit, const std::vector<std::size_t>& columns, row_callback on_row) {
+    const std::size_t own = own_terms(terms);
+    if (d.bounded_join_chunks() && !q.joins.empty() && own < terms.size() && columns.empty()) {
+        bool whole_key = true;
+        for (std::size_t k : q.table->primary_key) {
+            bool in = false;
+            for (std::size_t i = 0; i < own; ++i) in = in || terms[i].column == k;
+            whole_key = whole_key && in;
+        }
+        if (whole_key) return read_join_chunks(impl, d, q, terms, own, last_key, limit, on_row);
+    }
     std::uint64_t rows = 0;
     auto count = [&](row_reader& row) {
         ++rows;

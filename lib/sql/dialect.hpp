@@ -55,6 +55,12 @@ public:
     // which neither optimizer may turn around to start from a joined table's filter and sort
     // (SQLite: CROSS JOIN; MariaDB: STRAIGHT_JOIN).
     virtual std::string_view inner_join() const noexcept = 0;
+    // Whether a join page whose order goes on past the query table's key (to a joined model's
+    // key, among the rows one of its rows matches) is read in chunks of that table's rows, each
+    // WHERE bounded above by the last row of its chunk. MariaDB uses no index for an ORDER BY over
+    // two tables: it joins and sorts every row the WHERE admits, which without an upper bound is
+    // the whole rest of the table, at every page. SQLite orders nested loops by their indexes.
+    virtual bool bounded_join_chunks() const noexcept { return false; }
     // Whether an empty result may be a SELECT that KILL QUERY stopped before its first row:
     // MariaDB 10.11 then answers with an empty result set and no error (found by
     // tests/integration/test_fault_loop.cpp). An empty keyset page is read once more before it

@@ -233,6 +233,7 @@ public:
     bool is_upsert_key_conflict(int code) const noexcept override { return code == 1365; }
     bool keyset_branches() const noexcept override { return false; }
     std::string_view inner_join() const noexcept override { return "STRAIGHT_JOIN"; }
+    bool bounded_join_chunks() const noexcept override { return true; }
     bool empty_result_may_be_interrupted() const noexcept override { return true; }
     bool truncates_fractional_seconds() const noexcept override { return true; }
     std::string like_operand(const std::string& quoted_column) const override { return "CONCAT(" + quoted_column + ")"; }

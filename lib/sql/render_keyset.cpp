@@ -105,18 +105,19 @@ struct keyset_terms_sql {
 }  // namespace
 
 void render_keyset(const dialect& d, const scope& t, const std::vector<order_term>& terms,
-                   const std::vector<value>& last_key, rendered& out) {
+                   const std::vector<value>& last_key, rendered& out, bool through) {
     keyset_terms_sql k{d, t, terms, last_key, out};
     // at_or_after(k0) AND (gt(k0) OR (eq(k0) AND (gt(k1) OR (eq(k1) AND ...))))
     if (const std::string bound = k.at_or_after(0); !bound.empty()) out.sql += bound + " AND ";
     std::string closing;
     out.sql += '(';
     for (std::size_t i = 0; i < terms.size(); ++i) {
-        const std::string gt = k.greater(i);
         if (i + 1 == terms.size()) {
-            out.sql += gt.empty() ? "1 = 0" : gt;
+            const std::string last = through ? k.at_or_after(i) : k.greater(i);
+            out.sql += last.empty() ? (through ? "1 = 1" : "1 = 0") : last;
             break;
         }
+        const std::string gt = k.greater(i);
         out.sql += gt.empty() ? "(" : gt + " OR (";
         out.sql += k.equal(i) + " AND (";
         closing += "))";
@@ -161,22 +162,25 @@ rendered render_page(const dialect& d, const query_spec& q, const std::vector<or
                      const std::vector<value>& last_key, std::uint64_t limit,
                      const std::vector<std::size_t>& columns, std::optional<std::size_t> branch, std::size_t part) {
     const scope t(q);
+    rendered keyset;
+    if (!last_key.empty()) {
+        if (!branch) render_keyset(d, t, terms, last_key, keyset);
+        else if (!render_keyset_branch(d, t, terms, last_key, *branch, keyset, part)) keyset.sql = "1 = 0";
+    }
+    return render_bounded_page(d, q, terms, keyset, limit, columns);
+}
+
+rendered render_bounded_page(const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
+                             const rendered& bounds, std::uint64_t limit, const std::vector<std::size_t>& columns) {
+    const scope t(q);
     rendered sql;
     sql.sql = "SELECT " + render_column_list(d, t, columns) + " FROM ";
     t.render_from(d, sql);
-    if (!last_key.empty()) {
-        rendered keyset;
-        if (!branch) render_keyset(d, t, terms, last_key, keyset);
-        else if (!render_keyset_branch(d, t, terms, last_key, *branch, keyset, part)) keyset.sql = "1 = 0";
-        render_where(d, q, sql, &keyset);
-    } else {
-        render_where(d, q, sql);
-    }
+    render_where(d, q, sql, bounds.sql.empty() ? nullptr : &bounds);
     render_order_by(d, t, terms, sql);
     sql.sql += " LIMIT ?";
     sql.params.emplace_back(limit);
     return sql;
 }
-
 
 }  // namespace sluice::detail

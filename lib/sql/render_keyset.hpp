@@ -24,10 +24,11 @@ std::vector<order_term> keyset_terms(const query_spec& q);
 // collation may equate with several keys, nor floating point).
 bool joined_model_pinned(const query_spec& q, std::size_t model);
 
-// "After last_key" in scan order, as one predicate: the expanded form with a redundant leading
-// bound (see dialect::keyset_branches).
+// "After last_key" in scan order (or at or after it, `through`), as one predicate: the expanded
+// form with a redundant leading bound (see dialect::keyset_branches). "At or before" a key is
+// through it with every term's direction reversed.
 void render_keyset(const dialect& d, const scope& t, const std::vector<order_term>& terms,
-                   const std::vector<value>& last_key, rendered& out);
+                   const std::vector<value>& last_key, rendered& out, bool through = false);
 // Branch `level` of "after last_key": equal on keys 0..level-1, strictly after on key `level`.
 // Branches terms.size()-1 down to 0 cover "after last_key" in scan order, disjointly. "Strictly
 // after" on a descending NULLable key after a non-NULL value is two ranges (c < ?, then the
@@ -44,5 +45,8 @@ rendered render_page(const dialect& d, const query_spec& q, const std::vector<or
                      const std::vector<value>& last_key, std::uint64_t limit,
                      const std::vector<std::size_t>& columns = {}, std::optional<std::size_t> branch = std::nullopt,
                      std::size_t part = 0);
+// The same page with its position given as a rendered predicate (`bounds`; empty: none).
+rendered render_bounded_page(const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
+                             const rendered& bounds, std::uint64_t limit, const std::vector<std::size_t>& columns = {});
 
 }  // namespace sluice::detail

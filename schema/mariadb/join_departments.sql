@@ -1,5 +1,0 @@
-CREATE TABLE IF NOT EXISTS `join_departments` (
-  `id` BIGINT NOT NULL AUTO_INCREMENT,
-  `name` MEDIUMTEXT NOT NULL,
-  PRIMARY KEY (`id`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
