@@ -75,6 +75,12 @@ template <class M, class... Ms> inline constexpr bool one_of_models = (std::is_s
 
 }  // namespace detail
 
+// The rows of a left join where model M matched nothing: its key is NULL there (and only there: a
+// key column is NOT NULL). where(sluice::unmatched<Address>()).
+template <class M> predicate<M> unmatched() {
+    return {detail::expr_node{detail::expr_op::is_null, table_of<M>().primary_key.front(), detail::no_column, {}, {}}};
+}
+
 // A join's query: immutable like query<T>, each call a new one. It may outlive neither its
 // session's destruction nor the objects whose values its conditions bound (they are copied).
 template <class T, class... J> class join_query : public detail::query_base<join_query<T, J...>> {

@@ -191,6 +191,7 @@ TEST_CASE("join: a left join keeps rows without a match: NULL join columns and m
     for (const row& r : by_id)
         if (!std::get<1>(r)) orphans.push_back(r);
     check_pages(q.where(col(&Salary::emp_no).is_null() || col(&Salary::emp_no) == 7).order_by(&Salary::id), orphans);
+    check_pages(q.where(sluice::unmatched<Employee>()).order_by(&Salary::id), orphans);
 }
 
 TEST_CASE("join: one-to-many fan-out pages by both keys, inner and left, ascending and descending") {
