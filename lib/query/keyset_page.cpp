@@ -36,13 +36,14 @@ std::shared_ptr<const expr_node> own_filter(const query_spec& q) {
     return std::make_shared<const expr_node>(std::move(kept));
 }
 
-// A join page in chunks of at most `limit` rows of the query's own table (see
-// dialect::bounded_join_chunks): a probe finds the last row of the chunk in that table's index,
-// and the page's WHERE stops there, so the server joins and sorts the rows of one chunk only.
-// A chunk without a probed end is the rest of the table, the last.
+// A join page in chunks of rows of the query's own table (see dialect::bounded_join_chunks): a
+// probe finds the last row of the chunk in that table's index, and the page's WHERE stops there,
+// so the server joins and sorts the rows of one chunk only. A chunk without a probed end is the
+// rest of the table, the last. The chunk size follows the join's fan-out: as many of the table's
+// rows as gave a page last time, doubled while chunks come back short.
 std::uint64_t read_join_chunks(session_impl& impl, const dialect& d, const query_spec& q, const std::vector<order_term>& terms,
                                std::size_t own, const std::vector<value>& last_key, std::uint64_t limit,
-                               row_callback on_row) {
+                               row_callback on_row, std::uint64_t& chunk) {
     const scope s(q);
     const std::vector<order_term> own_order(terms.begin(), terms.begin() + static_cast<std::ptrdiff_t>(own));
     std::vector<order_term> reversed = own_order;
@@ -53,8 +54,17 @@ std::uint64_t read_join_chunks(session_impl& impl, const dialect& d, const query
     std::vector<std::size_t> own_columns;
     for (const order_term& o : own_order) own_columns.push_back(o.column);
 
+    if (chunk == 0) chunk = limit;
     std::uint64_t rows = 0;
+    // Rows of the own table a statement's rows came from (consecutive: they are in key order).
+    std::uint64_t own_rows = 0;
+    std::vector<value> previous(own), current(own);
     auto count = [&](row_reader& row) {
+        for (std::size_t i = 0; i < own; ++i) store(current[i], read_ref(row, static_cast<int>(own_order[i].column), s.column(0, own_order[i].column).kind));
+        if (own_rows == 0 || current != previous) {
+            ++own_rows;
+            previous.swap(current);
+        }
         ++rows;
         on_row(row);
     };
@@ -63,7 +73,7 @@ std::uint64_t read_join_chunks(session_impl& impl, const dialect& d, const query
     for (bool first = true; rows < limit; first = false) {
         rendered probe = render_page(d, probe_q, own_order, lower, 1, own_columns);
         probe.sql += " OFFSET ?";
-        probe.params.emplace_back(limit - 1);
+        probe.params.emplace_back(chunk - 1);
         std::vector<value> end;
         impl.run(probe.sql, probe.params, [&](row_reader& r) {
             for (std::size_t i = 0; i < own; ++i) end.push_back(read_value(r, static_cast<int>(i), s.column(0, own_order[i].column).kind));
@@ -75,8 +85,12 @@ std::uint64_t read_join_chunks(session_impl& impl, const dialect& d, const query
             if (!bounds.sql.empty()) bounds.sql += " AND ";
             render_keyset(d, s, reversed, end, bounds, true);
         }
-        const rendered page = render_bounded_page(d, q, terms, bounds, limit - rows);
+        const std::uint64_t wanted = limit - rows, before = rows;
+        own_rows = 0;
+        const rendered page = render_bounded_page(d, q, terms, bounds, wanted);
         impl.run(page.sql, page.params, count);
+        if (rows - before == wanted) chunk = std::max<std::uint64_t>(1, own_rows * limit / wanted);
+        else if (!end.empty()) chunk = std::min(chunk * 2, limit * 64);
         if (end.empty()) break;
         lower = std::move(end);
     }
@@ -87,7 +101,8 @@ std::uint64_t read_join_chunks(session_impl& impl, const dialect& d, const query
 
 std::uint64_t read_keyset_page(session_impl& impl, const dialect& d, const query_spec& q,
                                const std::vector<order_term>& terms, const std::vector<value>& last_key,
-                               std::uint64_t limit, const std::vector<std::size_t>& columns, row_callback on_row) {
+                               std::uint64_t limit, const std::vector<std::size_t>& columns, row_callback on_row,
+                               std::uint64_t* join_chunk) {
     const std::size_t own = own_terms(terms);
     if (d.bounded_join_chunks() && !q.joins.empty() && own < terms.size() && columns.empty()) {
         bool whole_key = true;
@@ -96,7 +111,8 @@ std::uint64_t read_keyset_page(session_impl& impl, const dialect& d, const query
             for (std::size_t i = 0; i < own; ++i) in = in || terms[i].column == k;
             whole_key = whole_key && in;
         }
-        if (whole_key) return read_join_chunks(impl, d, q, terms, own, last_key, limit, on_row);
+        std::uint64_t fresh = 0;
+        if (whole_key) return read_join_chunks(impl, d, q, terms, own, last_key, limit, on_row, join_chunk ? *join_chunk : fresh);
     }
     std::uint64_t rows = 0;
     auto count = [&](row_reader& row) {

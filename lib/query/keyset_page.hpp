@@ -11,10 +11,13 @@ namespace sluice::detail {
 // Runs the page of at most `limit` rows after last_key (the first page when it is empty) and
 // hands each row to on_row, in scan order; returns the rows read. With a dialect that reads
 // branch by branch (dialect::keyset_branches), the branches run most specific first until the
-// page is full. `columns` as for render_page.
+// page is full. `columns` as for render_page. A one-to-many join read in chunks
+// (dialect::bounded_join_chunks) sizes them by `join_chunk`, which it keeps up to date from page
+// to page (0: start at `limit` rows of the query's own table).
 std::uint64_t read_keyset_page(session_impl& impl, const dialect& d, const query_spec& q,
                                const std::vector<order_term>& terms, const std::vector<value>& last_key,
-                               std::uint64_t limit, const std::vector<std::size_t>& columns, row_callback on_row);
+                               std::uint64_t limit, const std::vector<std::size_t>& columns, row_callback on_row,
+                               std::uint64_t* join_chunk = nullptr);
 
 // The order keys whose values the server may sort inexactly (text and blob on MariaDB, see
 // connection::exact_sort_bytes), with the longest value it sorts exactly.

@@ -34,6 +34,7 @@ struct pager::state final : page_in_flight {
     std::unique_ptr<session_impl> snapshot;  // the scan's own connection, for consistent_snapshot()
     std::vector<long_key_check> long_keys;   // order keys the server may sort inexactly
     std::vector<std::size_t> read_columns;   // a projection's columns and the keys; empty: all
+    std::uint64_t join_chunk = 0;            // a one-to-many join's chunk size (read_keyset_page)
 
     session_impl& connection() { return snapshot ? *snapshot : owner.get(*spec.table); }
 
@@ -190,7 +191,7 @@ std::size_t pager::next_page(function_ref<void*(std::size_t)> slot) {
         const auto read = [&] {
             try {
                 read_keyset_page(impl, d, st.spec, st.terms, st.last_key, request, st.read_columns,
-                                 [&](row_reader& row) { st.read_row(row, slot(rows++)); });
+                                 [&](row_reader& row) { st.read_row(row, slot(rows++)); }, &st.join_chunk);
             } catch (const bind_mismatch& m) {
                 throw_query_value(t, m);
             }
