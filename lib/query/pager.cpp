@@ -240,7 +240,8 @@ void pager::set_spare_buffer(std::function<void*(std::size_t)> slot) { state_->s
 // that the server computes it while the caller works on this one.
 void pager::prefetch(session_impl& impl) {
     state& st = *state_;
-    if (!st.spec.prefetch || !st.spare_slot || st.snapshot || impl.transaction_depth > 0 ||
+    // Joins read a one-to-many page as a probe and a bounded statement (read_keyset_page): not prefetched.
+    if (!st.spec.prefetch || !st.spare_slot || st.snapshot || impl.transaction_depth > 0 || !st.spec.joins.empty() ||
         impl.target().backend != backend_kind::mysql || !impl.connected())
         return;
     const dialect& d = impl.sql_for(st.spec);
