@@ -3,6 +3,7 @@
 #include <sluice/aggregate.hpp>
 
 #include <charconv>
+#include <cstdio>
 
 #include "model/messages.hpp"
 #include "query/keyset_page.hpp"
@@ -125,19 +126,40 @@ void read_items(const group_spec& g, const row_shape& shape, row_reader& row, vo
     }
 }
 
+// A value as exact text for the fingerprint: doubles in hexadecimal, decimals with their scale.
+std::string exact_text(const value& v) {
+    return std::visit(
+        [](const auto& x) -> std::string {
+            using X = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<X, double>) {
+                char out[64];
+                std::snprintf(out, sizeof out, "%a", x);
+                return out;
+            } else if constexpr (std::is_same_v<X, sluice::decimal>) {
+                return x.to_string();
+            } else if constexpr (std::is_same_v<X, std::int64_t> || std::is_same_v<X, std::uint64_t>) {
+                return std::to_string(x);
+            } else {
+                return "?";  // having() operands are numbers
+            }
+        },
+        v);
+}
+
+// Hashed into the token's fingerprint with the base query: a token resumes only the same grouping.
 std::string group_fingerprint(const group_spec& g) {
-    std::string fp = fingerprint(g.base) + "|group";
-    for (std::size_t k : g.keys) fp += " " + std::to_string(k);
-    fp += "|items";
+    std::string extra = "group";
+    for (std::size_t k : g.keys) extra += " " + std::to_string(k);
+    extra += "|items";
     for (const group_item& i : g.items)
-        fp += i.is_aggregate ? " a" + std::to_string(static_cast<int>(i.aggregate.fn)) + ":" +
-                                   (i.aggregate.column ? std::to_string(*i.aggregate.column) : "*")
-                             : " c" + std::to_string(i.column);
-    fp += "|having";
+        extra += i.is_aggregate ? " a" + std::to_string(static_cast<int>(i.aggregate.fn)) + ":" +
+                                      (i.aggregate.column ? std::to_string(*i.aggregate.column) : "*")
+                                : " c" + std::to_string(i.column);
+    extra += "|having";
     for (const having_term& h : g.having)
-        fp += " " + std::to_string(static_cast<int>(h.aggregate.fn)) + ":" + (h.aggregate.column ? std::to_string(*h.aggregate.column) : "*") +
-              ":" + std::to_string(static_cast<int>(h.op)) + ":" + describe(as_ref(h.operand), 200);
-    return fp;
+        extra += " " + std::to_string(static_cast<int>(h.aggregate.fn)) + ":" + (h.aggregate.column ? std::to_string(*h.aggregate.column) : "*") +
+                 ":" + std::to_string(static_cast<int>(h.op)) + ":" + exact_text(h.operand);
+    return fingerprint(g.base, extra);
 }
 
 }  // namespace

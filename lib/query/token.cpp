@@ -47,8 +47,9 @@ void add_node(fnv1a& f, const expr_node& n) {
 }  // namespace
 
 // Identifies "the same query" for tokens: table, filters with their values, order.
-std::string fingerprint(const query_spec& q) {
+std::string fingerprint(const query_spec& q, std::string_view extra) {
     fnv1a f;
+    if (!extra.empty()) f.add(extra);
     f.add(q.table->name);
     if (q.filter) add_node(f, *q.filter);
     for (const order_term& o : q.order)

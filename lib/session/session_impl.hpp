@@ -168,6 +168,10 @@ private:
     std::vector<std::unique_ptr<connection>> spare_connections_;
 };
 
+// Ends a stream<> open on the session's own connection (inside the transaction being rolled back);
+// its range's next step throws sluice::error with `why`.
+void end_main_stream(session_impl& s, std::string_view why) noexcept;
+
 // Opens a transaction (a savepoint inside one) on the session's connection: what
 // session::transaction() does, for code that holds only the session's state.
 struct transaction_access {

@@ -66,6 +66,7 @@ struct raw_stream::state {
     std::uint64_t read = 0;
     std::chrono::steady_clock::time_point opened;
     bool detached = false;  // ended by its session's destruction
+    std::string ended_because;  // ended early by something else (a rollback)
 
     session_impl* session() const noexcept { return handle.impl && !handle.alive.expired() ? handle.impl : nullptr; }
 
@@ -115,8 +116,15 @@ struct raw_stream::state {
     void stop_server(std::uint64_t id) {
         const std::string kill = "KILL QUERY " + std::to_string(id);
         session_impl* s = session();
-        if (own && s && !s->main_stream) {
-            s->run(kill, {});
+        if (own && s && !s->main_stream && s->connected()) {
+            // Straight on the connection: sluice's own statement, not the user's (no log, no hook).
+            s->settle_in_flight();
+            try {
+                s->conn().run(kill, {}, [](row_reader&) {});
+            } catch (...) {
+                s->connection_failed();
+                throw;
+            }
             return;
         }
         std::unique_ptr<connection> other = s ? s->take_spare_connection() : open_connection(target);
@@ -213,6 +221,7 @@ bool raw_stream::next(void* row) {
     state& st = *state_;
     if (!st.rows) {
         if (st.detached) throw error("sluice: " + st.label + ": the session this stream ran on has been destroyed" + st.where());
+        if (!st.ended_because.empty()) throw error("sluice: " + st.label + ": ended: " + st.ended_because + st.where());
         return false;
     }
     row_reader* r = nullptr;
@@ -248,6 +257,16 @@ bool raw_stream::next(void* row) {
     return true;
 }
 
+void end_main_stream(session_impl& s, std::string_view why) noexcept {
+    raw_stream::state* st = s.main_stream;
+    if (!st) return;
+    try {
+        st->ended_because = std::string(why);
+    } catch (...) {
+    }
+    st->finish();
+}
+
 session_impl::~session_impl() {
     // A stream or a prefetched page on this session's connection must end while it still exists.
     if (page_in_flight* p = std::exchange(in_flight, nullptr)) p->abandon();
@@ -256,10 +275,11 @@ session_impl::~session_impl() {
 }
 
 std::unique_ptr<connection> session_impl::take_spare_connection() {
-    if (!spare_connections_.empty()) {
+    while (!spare_connections_.empty()) {
         std::unique_ptr<connection> c = std::move(spare_connections_.back());
         spare_connections_.pop_back();
-        return c;
+        // An idle spare may have been closed meanwhile (wait_timeout, a restart): one round trip.
+        if (c->ping()) return c;
     }
     std::unique_ptr<connection> c = open_connection(target_);
     // The stream's consumer sets the pace: a loop body slower than the server's net_write_timeout

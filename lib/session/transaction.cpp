@@ -78,6 +78,8 @@ void transaction::commit() {
     }
     if (impl_->transaction_depth != depth_)
         throw error("sluice: commit() of an outer transaction while a nested one is still open");
+    // Refused before anything changes, so the guard (and the transaction) are as they were.
+    impl_->refuse_while_streaming("COMMIT");
     detail::session_impl* s = std::exchange(impl_, nullptr);
     s->transaction_depth = depth_ - 1;
     if (depth_ == 1) {
@@ -103,6 +105,8 @@ void transaction::rollback() {
     }
     if (impl_->transaction_depth != depth_)
         throw error("sluice: rollback() of an outer transaction while a nested one is still open");
+    // A stream reading inside the transaction ends with it (its range then says why).
+    detail::end_main_stream(*impl_, "the transaction it ran in was rolled back");
     detail::session_impl* s = std::exchange(impl_, nullptr);
     s->transaction_depth = depth_ - 1;
     if (depth_ == 1) {

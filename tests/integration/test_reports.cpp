@@ -240,6 +240,31 @@ TEST_CASE("group_by: a nullable key and a two-column key page exactly; NULL is a
     CHECK(got == per_region);
 }
 
+TEST_CASE("group_by: tokens of a HAVING with fractional operands resume; a token of another threshold is refused") {
+    auto db = support::connect();
+    seed(db, 41, 300);
+    const auto grouped = [&](double threshold) {
+        return db.query<Sale>().group_by(&Sale::customer_id)
+            .having(sluice::avg(&Sale::score) > threshold)
+            .having(sluice::sum(&Sale::amount) > sluice::decimal::from_unscaled(5, 1))  // 0.5
+            .select<std::tuple<std::int64_t, std::int64_t>>(&Sale::customer_id, sluice::count());
+    };
+    const auto expected = grouped(0.5).all();
+    REQUIRE(expected.size() > 3);
+    std::vector<std::tuple<std::int64_t, std::int64_t>> got;
+    std::string token;
+    {
+        auto range = grouped(0.5).yield_per(2);
+        for (auto it = range.begin(); it != range.end() && got.size() < 3; ++it) {
+            got.push_back(*it);
+            if (got.size() == 3) token = range.token();
+        }
+    }
+    for (const auto& row : grouped(0.5).resume(token).yield_per(2)) got.push_back(row);
+    CHECK(got == expected);
+    CHECK_THROWS_WITH_AS(grouped(0.5000001).resume(token).yield_per(2).begin(), doctest::Contains("different query"), sluice::error);
+}
+
 TEST_CASE("group_by: misuse is refused with the reason") {
     auto db = support::connect();
     seed(db, 1, 20);

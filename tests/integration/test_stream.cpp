@@ -243,6 +243,51 @@ TEST_CASE("stream<R> inside a transaction: it sees the transaction's writes; oth
     CHECK(db.query<User>().count() == 2);
 }
 
+TEST_CASE("stream<R> inside a transaction: commit() is refused while it is open, rollback() ends it with the reason") {
+    auto db = support::fresh<User>();
+    {
+        auto tx = db.transaction();
+        User u{0, "kept", 1, 1.0, support::at(2024, 1, 1), std::nullopt};
+        db.insert(u);
+        {
+            auto rows = db.stream<Pair>("SELECT id, name FROM users");
+            for (const auto& row : rows) {
+                (void)row;
+                CHECK_THROWS_WITH_AS(tx.commit(), doctest::Contains("a stream<> is open"), sluice::error);
+                CHECK(db.in_transaction());  // the guard is intact
+            }
+        }
+        tx.commit();  // the stream has ended: now it commits
+    }
+    CHECK(!db.in_transaction());
+    CHECK(support::connect().query<User>().count() == 1);  // committed, seen by another session
+    {
+        auto tx = db.transaction();
+        User v{0, "rolled back", 2, 1.0, support::at(2024, 1, 1), std::nullopt};
+        db.insert(v);
+        auto rows = db.stream<Pair>("SELECT id, name FROM users");
+        auto it = rows.begin();
+        tx.rollback();
+        CHECK_THROWS_WITH_AS(++it, doctest::Contains("the transaction it ran in was rolled back"), sluice::error);
+    }
+    CHECK(!db.in_transaction());
+    CHECK(db.query<User>().count() == 1);
+}
+
+TEST_CASE("stream<R>: a spare stream connection closed while idle is replaced") {
+    if (support::is_sqlite()) return;  // no server to close it
+    auto db = support::fresh<User>();
+    CHECK(db.fetch_all<std::tuple<std::int64_t>>("SELECT 1").size() == 1);  // the spare now exists
+    sluice::session control = support::connect();
+    // The spare was opened after the session's connection and before control's.
+    const auto spares = control.rows("SELECT ID FROM information_schema.PROCESSLIST WHERE ID > ? AND ID < CONNECTION_ID()",
+                                     db.connection_id());
+    REQUIRE(spares.size() == 1);
+    control.execute("KILL CONNECTION " + spares[0][0].value_or("0"));
+    std::this_thread::sleep_for(100ms);
+    CHECK(db.fetch_all<std::tuple<std::int64_t>>("SELECT 2").size() == 1);
+}
+
 TEST_CASE("stream<R>: a consumer slower than net_write_timeout keeps receiving rows") {
     auto db = support::fresh<User>();
     const int rows_wanted = 1000000;

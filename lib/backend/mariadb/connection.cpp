@@ -6,6 +6,7 @@
 
 #include <cstdlib>  // std::strtoull
 #include <cstring>
+#include <sys/socket.h>
 #include <vector>
 
 #include <soci/mysql/soci-mysql.h>
@@ -382,7 +383,10 @@ private:
                 mysql_stmt_free_result(p_->stmt);
                 if (mysql_errno(c_.conn_) != 0 && classify(mysql_errno(c_.conn_)) != after_error::usable) c_.lost_ = true;
             } catch (...) {
-                c_.lost_ = true;  // the statement may still be running: this connection must go
+                // The statement may still be sending: closing the socket now keeps the statement's
+                // close and the connection's from reading the rest of the result first.
+                c_.lost_ = true;
+                if (const my_socket fd = mysql_get_socket(c_.conn_); fd != MARIADB_INVALID_SOCKET) ::shutdown(fd, SHUT_RDWR);
             }
             end();
         }
