@@ -34,6 +34,7 @@ struct checksum {
         micros += static_cast<std::uint64_t>(us % 1'000'000);
         ++rows;
     }
+    bool operator==(const checksum&) const = default;
 };
 
 // mariadb://user:password@host:port/db (also mysql://), parsed for the raw clients and SOCI.
@@ -78,10 +79,12 @@ method sluice_batches(std::string url);
 method sluice_stream(std::string url);       // db.stream<User>(users_select)
 // Raw libmariadb.
 method raw_mariadb_stream(mysql_target t);   // text protocol, mysql_use_result
-method raw_mariadb_keyset(mysql_target t);   // prepared statement, WHERE id > ? LIMIT 1000
+// A keyset method's per-row work besides the checksum (the prefetch bench's CPU-bound body).
+using row_hook = void (*)(const User&);
+method raw_mariadb_keyset(mysql_target t, row_hook body = nullptr);   // prepared statement, WHERE id > ? LIMIT 1000
 method raw_mariadb_stmt_stream(mysql_target t);  // users_select prepared, unbuffered mysql_stmt_fetch
 // Raw sqlite3.
-method raw_sqlite_keyset(std::string path);  // prepared once, bind/step/reset per page
+method raw_sqlite_keyset(std::string path, row_hook body = nullptr);  // prepared once, bind/step/reset per page
 method raw_sqlite_stream(std::string path);  // one SELECT ... ORDER BY id stepped to the end
 method raw_sqlite_stmt_stream(std::string path);  // users_select stepped to the end
 // SOCI rowset<row>.

@@ -207,19 +207,7 @@ struct raw_sqlite : bench::sqlite_statement {
 
 // --- running -------------------------------------------------------------------------------------
 
-struct side {
-    std::string label;
-    std::vector<double> seconds;
-    std::optional<ledger_checksum> sum;
-    bool consistent = true;
-    double median() const { return seconds.empty() ? 0 : bench::median_of(seconds); }
-    double best() const { return seconds.empty() ? 0 : *std::min_element(seconds.begin(), seconds.end()); }
-    void record(double secs, const ledger_checksum& cs) {
-        seconds.push_back(secs);
-        if (sum && !(*sum == cs)) consistent = false;
-        if (!sum) sum = cs;
-    }
-};
+using side = bench::timed_side<ledger_checksum>;
 
 using options = bench::program_options;
 

@@ -2,13 +2,34 @@
 // the run over SQLite then MariaDB into one result file.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "report.hpp"
 
 namespace bench {
+
+// One timed way of reading a table: its runs' seconds and whether they all gave the same checksum.
+template <class Checksum> struct timed_side {
+    explicit timed_side(std::string l = {}) : label(std::move(l)) {}
+    std::string label;
+    std::vector<double> seconds;
+    std::optional<Checksum> sum;
+    bool consistent = true;
+    double median() const { return seconds.empty() ? 0 : median_of(seconds); }
+    double best() const { return seconds.empty() ? 0 : *std::min_element(seconds.begin(), seconds.end()); }
+    void record(double secs, const Checksum& cs) {
+        seconds.push_back(secs);
+        if (sum && !(*sum == cs)) consistent = false;
+        if (!sum) sum = cs;
+    }
+};
 
 struct program_options {
     std::string backend = "both", mysql_url, sqlite_path, out = "bench/results";

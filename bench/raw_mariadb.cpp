@@ -144,7 +144,7 @@ struct users_statement {
 
     // Executes the statement and folds every row, fetched unbuffered, into cs; u holds the
     // last row afterwards. Returns the number of rows.
-    std::size_t scan(checksum& cs, User& u) {
+    std::size_t scan(checksum& cs, User& u, row_hook body = nullptr) {
         if (mysql_stmt_execute(stmt) != 0) fail(stmt, "execute");
         std::size_t rows = 0;
         for (;;) {
@@ -165,6 +165,7 @@ struct users_statement {
                 else u.bio->assign(bio, bio_length);
             }
             cs.add(u);
+            if (body) body(u);
             ++rows;
         }
         mysql_stmt_free_result(stmt);
@@ -174,7 +175,7 @@ struct users_statement {
 
 }  // namespace
 
-method raw_mariadb_keyset(mysql_target target) {
+method raw_mariadb_keyset(mysql_target target, row_hook body) {
     auto st = std::make_shared<users_statement>();
     method m;
     m.key = "raw_keyset";
@@ -183,11 +184,11 @@ method raw_mariadb_keyset(mysql_target target) {
         st->open(target, std::string(users_select) + " WHERE id > ? ORDER BY id LIMIT " + std::to_string(page_rows), true);
     };
     m.teardown = [st] { st->close(); };
-    m.run = [st] {
+    m.run = [st, body] {
         checksum cs;
         User u;
         st->last_id = std::numeric_limits<long long>::min();
-        while (st->scan(cs, u) == page_rows) st->last_id = u.id;
+        while (st->scan(cs, u, body) == page_rows) st->last_id = u.id;
         return cs;
     };
     return m;

@@ -31,7 +31,7 @@ struct raw_sqlite : sqlite_statement {
 
 }  // namespace
 
-method raw_sqlite_keyset(std::string path) {
+method raw_sqlite_keyset(std::string path, row_hook body) {
     auto st = std::make_shared<raw_sqlite>();
     method m;
     m.key = "raw_keyset";
@@ -40,7 +40,7 @@ method raw_sqlite_keyset(std::string path) {
         st->open(path, std::string(users_select) + " WHERE id > ?1 ORDER BY id LIMIT " + std::to_string(page_rows));
     };
     m.teardown = [st] { st->close(); };
-    m.run = [st] {
+    m.run = [st, body] {
         checksum cs;
         User u;
         sqlite3_int64 last = std::numeric_limits<sqlite3_int64>::min();
@@ -51,6 +51,7 @@ method raw_sqlite_keyset(std::string path) {
             while ((rc = sqlite3_step(st->stmt)) == SQLITE_ROW) {
                 st->read(u);
                 cs.add(u);
+                if (body) body(u);
                 last = u.id;
                 ++rows;
             }
