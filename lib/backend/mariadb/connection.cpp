@@ -1,5 +1,4 @@
-// MariaDB/MySQL through SOCI's mysql backend (connection) and libmariadb's prepared
-// statements (binary protocol: values are bound, never escaped into the text; rows are read
+// MariaDB/MySQL statements through libmariadb's prepared (binary protocol: values are bound, never escaped into the text; rows are read
 // unbuffered into reused buffers, so a page costs no per-row allocation).
 #include <mysql.h>
 #include <errmsg.h>
@@ -9,15 +8,13 @@
 #include <sys/socket.h>
 #include <vector>
 
-#include <soci/mysql/soci-mysql.h>
-#include <soci/soci.h>
-
 #include <sluice/error.hpp>
 
 #include "backend/connection.hpp"
 #include "backend/statement_cache.hpp"
 #include "backend/mariadb/bind.hpp"
 #include "backend/mariadb/errors.hpp"
+#include "backend/mariadb/link.hpp"
 #include "backend/mariadb/row.hpp"
 #include "backend/url.hpp"
 
@@ -42,109 +39,10 @@ struct prepared {
     }
 };
 
-// SOCI exports no typeinfo for its backend classes, which UBSan's vptr check would need for
-// this (correct) downcast.
-__attribute__((no_sanitize("vptr"))) MYSQL* native_connection(soci::session& s) {
-    return static_cast<soci::mysql_session_backend*>(s.get_backend())->conn_;
-}
-
-std::string soci_quote(std::string_view v) {
-    std::string out = "'";
-    for (char c : v) {
-        if (c == '\'' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "'";
-}
-
-// Why Connector/C refused a TLS connection, in the terms of the URL's options.
-std::string tls_hint(const connection_target& t) {
-    const std::string host = t.host.find(':') != std::string::npos ? "[" + t.host + "]" : t.host;
-    switch (t.tls) {
-        case tls_mode::verify_identity:
-            return " (ssl_mode=verify_identity: the server must offer TLS, and its certificate must chain to " +
-                   std::string(t.ssl_ca.empty() && t.ssl_capath.empty() ? "the system's CAs" : "ssl_ca") + " and name the host '" +
-                   host + "')";
-        case tls_mode::verify_ca: return " (ssl_mode=verify_ca: the server's certificate must chain to ssl_ca)";
-        default:
-            return t.ssl_ca.empty() && t.ssl_capath.empty() ? "" : " (the server's certificate must chain to ssl_ca)";
-    }
-}
-
-// A TLS connection, opened natively: SOCI 4.0.3 can name certificate files but sets neither
-// MYSQL_OPT_SSL_ENFORCE nor MYSQL_OPT_SSL_VERIFY_SERVER_CERT, so it could not ask for TLS without
-// a CA, and never checks the server's name.
-MYSQL* open_tls(const connection_target& t) {
-    MYSQL* m = mysql_init(nullptr);
-    if (!m) throw connection_error("sluice: cannot connect to " + t.redacted + ": out of memory");
-    const auto set = [&](mysql_option option, const void* arg) {
-        if (mysql_optionsv(m, option, arg) != 0) {
-            mysql_close(m);
-            throw connection_error("sluice: cannot connect to " + t.redacted + ": the client library refused a TLS option");
-        }
-    };
-    const auto set_text = [&](mysql_option option, const std::string& text) {
-        if (!text.empty()) set(option, text.c_str());
-    };
-    set(MYSQL_OPT_CONNECT_TIMEOUT, &t.connect_timeout_s);
-    if (t.read_timeout_s) set(MYSQL_OPT_READ_TIMEOUT, &t.read_timeout_s);
-    if (t.write_timeout_s) set(MYSQL_OPT_WRITE_TIMEOUT, &t.write_timeout_s);
-    set(MYSQL_SET_CHARSET_NAME, "utf8mb4");
-    // Enforce asks for TLS whenever the server offers it; with a CA given, Connector/C also checks
-    // the certificate chain. Only VERIFY_SERVER_CERT refuses a server without TLS before
-    // authenticating, and it checks the host name too: so it is verify_identity's alone.
-    const my_bool on = 1;
-    set(MYSQL_OPT_SSL_ENFORCE, &on);
-    set_text(MYSQL_OPT_SSL_CA, t.ssl_ca);
-    set_text(MYSQL_OPT_SSL_CAPATH, t.ssl_capath);
-    set_text(MYSQL_OPT_SSL_CERT, t.ssl_cert);
-    set_text(MYSQL_OPT_SSL_KEY, t.ssl_key);
-    set_text(MYSQL_OPT_SSL_CIPHER, t.ssl_cipher);
-    set_text(MARIADB_OPT_TLS_VERSION, t.tls_version);
-    const my_bool verify = t.tls == tls_mode::verify_identity;
-    set(MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
-    // Below verify_identity a server without TLS is only noticed after logging in, and with
-    // use_ssl set Connector/C sends caching_sha2 passwords in clear, as it does for a server
-    // asking for mysql_clear_password: allow only plugins that never reveal the password.
-    if (t.tls != tls_mode::verify_identity) set(MARIADB_OPT_RESTRICTED_AUTH, "mysql_native_password,client_ed25519");
-    if (!mysql_real_connect(m, t.host.c_str(), t.user.empty() ? nullptr : t.user.c_str(),
-                            t.password.empty() ? nullptr : t.password.c_str(), t.database.empty() ? nullptr : t.database.c_str(),
-                            t.port, t.unix_socket.empty() ? nullptr : t.unix_socket.c_str(),
-                            CLIENT_FOUND_ROWS | CLIENT_MULTI_RESULTS)) {
-        // The server's message names the user, never the password; the URL is redacted.
-        std::string why = mysql_error(m);
-        if (mysql_errno(m) == CR_SSL_CONNECTION_ERROR) why += tls_hint(t);
-        mysql_close(m);
-        throw connection_error("sluice: cannot connect to " + t.redacted + ": " + why);
-    }
-    if (t.tls >= tls_mode::required && !mysql_get_ssl_cipher(m)) {
-        mysql_close(m);
-        throw connection_error("sluice: cannot connect to " + t.redacted + ": ssl_mode=" + std::string(tls_mode_name(t.tls)) +
-                               " but the server offers no TLS; the connection was closed before any statement ran "
-                               "(ssl_mode=verify_identity refuses such a server before authenticating)");
-    }
-    return m;
-}
-
 class mysql_connection final : public connection {
 public:
-    explicit mysql_connection(const connection_target& target) : cache_(128) {
-        if (target.tls != tls_mode::disabled) {
-            conn_ = own_ = open_tls(target);
-        } else {
-            open_plain(target);
-            conn_ = native_connection(soci_);
-        }
-        try {
-            configure();
-        } catch (...) {
-            cache_.clear();
-            close_link();  // a TLS handle has no owner but this object, whose destructor will not run
-            throw;
-        }
-    }
-
-    void configure() {
+    // Should setting the session up fail, the members' destructors close what was opened.
+    explicit mysql_connection(const connection_target& target) : link_(target), conn_(link_.handle()), cache_(128) {
         // Strict mode turns truncation and invalid values into errors; UTC because sluice
         // datetimes are sys_time.
         run_plain("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
@@ -166,9 +64,8 @@ public:
     ~mysql_connection() override {
         // A lost connection is closed first, so that its statements only free their memory
         // rather than each sending COM_STMT_CLOSE into a dead socket.
-        if (lost_) close_link();
+        if (lost_) link_.close();
         cache_.clear();
-        close_link();
     }
 
     const dialect& sql() const noexcept override { return mysql_dialect(); }
@@ -336,7 +233,7 @@ private:
                     const MYSQL_FIELD* fields = mysql_fetch_fields(meta);
                     for (unsigned i = 0; i < mysql_num_fields(meta); ++i) {
                         names_.emplace_back(fields[i].name, fields[i].name_length);
-                        kinds_.push_back(kind_of(fields[i]));
+                        kinds_.push_back(declared_kind(fields[i]));
                     }
                     mysql_free_result(meta);
                 }
@@ -396,24 +293,6 @@ private:
             open_ = false;
             c_.streaming_ = false;
         }
-        static result_kind kind_of(const MYSQL_FIELD& f) {
-            const bool binary = f.charsetnr == 63;
-            switch (f.type) {
-            case MYSQL_TYPE_TINY: case MYSQL_TYPE_SHORT: case MYSQL_TYPE_INT24: case MYSQL_TYPE_LONG:
-            case MYSQL_TYPE_LONGLONG: return result_kind::integer;
-            case MYSQL_TYPE_YEAR: return result_kind::year;
-            case MYSQL_TYPE_BIT: return result_kind::bit;
-            case MYSQL_TYPE_FLOAT: case MYSQL_TYPE_DOUBLE: return result_kind::real;
-            case MYSQL_TYPE_NEWDECIMAL: case MYSQL_TYPE_DECIMAL: return result_kind::decimal;
-            case MYSQL_TYPE_DATETIME: case MYSQL_TYPE_TIMESTAMP: return result_kind::datetime;
-            case MYSQL_TYPE_DATE: return result_kind::date;
-            case MYSQL_TYPE_TIME: return result_kind::time;
-            case MYSQL_TYPE_NULL: return result_kind::null;
-            case MYSQL_TYPE_GEOMETRY: return result_kind::blob;
-            default: return binary ? result_kind::blob : result_kind::text;
-            }
-        }
-
         mysql_connection& c_;
         std::string sql_;
         std::unique_ptr<prepared> owned_;
@@ -554,33 +433,8 @@ private:
         if (grown && mysql_stmt_bind_result(p.stmt, p.results.data()) != 0) fail(p.stmt, sql);
     }
 
-    // Plain text connections: SOCI opens them from a connect string.
-    void open_plain(const connection_target& target) {
-        std::string connect = "host=" + soci_quote(target.host) + " port=" + std::to_string(target.port) +
-                              " charset=utf8mb4 connect_timeout=" + std::to_string(target.connect_timeout_s);
-        if (!target.user.empty()) connect += " user=" + soci_quote(target.user);
-        if (!target.password.empty()) connect += " password=" + soci_quote(target.password);
-        if (!target.database.empty()) connect += " db=" + soci_quote(target.database);
-        if (!target.unix_socket.empty()) connect += " unix_socket=" + soci_quote(target.unix_socket);
-        if (target.read_timeout_s) connect += " read_timeout=" + std::to_string(target.read_timeout_s);
-        if (target.write_timeout_s) connect += " write_timeout=" + std::to_string(target.write_timeout_s);
-        try {
-            soci_.open(*soci::factory_mysql(), connect);
-        } catch (const std::exception& e) {
-            // The server's message names the user, never the password; the URL is redacted.
-            throw connection_error("sluice: cannot connect to " + target.redacted + ": " + e.what());
-        }
-    }
-
-    void close_link() noexcept {
-        if (own_) mysql_close(own_);
-        own_ = nullptr;
-        soci_.close();
-    }
-
-    soci::session soci_;      // plain connections
-    MYSQL* own_ = nullptr;    // TLS connections (open_tls)
-    MYSQL* conn_ = nullptr;   // whichever of the two is open
+    mysql_link link_;  // before cache_: the statements close before the connection does
+    MYSQL* conn_ = nullptr;
     statement_cache<prepared> cache_;
     mysql_row row_;
     std::uint64_t last_insert_id_ = 0;

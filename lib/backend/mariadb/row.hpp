@@ -66,6 +66,25 @@ inline std::int64_t integral_decimal(const result_column& c, bool is_signed) {
     return static_cast<std::int64_t>(v);
 }
 
+    // What a result column holds, as its metadata declares it (for stream<R>'s checks).
+inline result_kind declared_kind(const MYSQL_FIELD& f) {
+        const bool binary = f.charsetnr == 63;
+        switch (f.type) {
+        case MYSQL_TYPE_TINY: case MYSQL_TYPE_SHORT: case MYSQL_TYPE_INT24: case MYSQL_TYPE_LONG:
+        case MYSQL_TYPE_LONGLONG: return result_kind::integer;
+        case MYSQL_TYPE_YEAR: return result_kind::year;
+        case MYSQL_TYPE_BIT: return result_kind::bit;
+        case MYSQL_TYPE_FLOAT: case MYSQL_TYPE_DOUBLE: return result_kind::real;
+        case MYSQL_TYPE_NEWDECIMAL: case MYSQL_TYPE_DECIMAL: return result_kind::decimal;
+        case MYSQL_TYPE_DATETIME: case MYSQL_TYPE_TIMESTAMP: return result_kind::datetime;
+        case MYSQL_TYPE_DATE: return result_kind::date;
+        case MYSQL_TYPE_TIME: return result_kind::time;
+        case MYSQL_TYPE_NULL: return result_kind::null;
+        case MYSQL_TYPE_GEOMETRY: return result_kind::blob;
+        default: return binary ? result_kind::blob : result_kind::text;
+        }
+    }
+
 class mysql_row final : public row_reader {
 public:
     std::vector<result_column>* cells = nullptr;
