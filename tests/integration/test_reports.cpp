@@ -265,6 +265,33 @@ TEST_CASE("group_by: tokens of a HAVING with fractional operands resume; a token
     CHECK_THROWS_WITH_AS(grouped(0.5000001).resume(token).yield_per(2).begin(), doctest::Contains("different query"), sluice::error);
 }
 
+TEST_CASE("group_by: text keys (empty, 4-byte UTF-8, shared prefixes) page in byte order; an empty table has no groups") {
+    auto db = support::connect();
+    support::recreate<Sale>(db);
+    const auto empty = db.query<Sale>().group_by(&Sale::note).select<std::tuple<std::string, std::int64_t>>(&Sale::note, sluice::count());
+    CHECK(empty.all().empty());
+    for (std::size_t page : {1, 3}) CHECK(collect(empty.yield_per(page)).empty());
+    const std::string notes[] = {"", "a", "ab", "a b", "\xc3\xa9", "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80x", "Z", std::string(300, 'p'),
+                                 std::string(300, 'p') + "q"};
+    std::vector<Sale> rows;
+    std::map<std::string, std::int64_t> oracle;  // std::string orders bytes as the tables' binary collation does
+    for (int i = 0; i < 200; ++i) {
+        Sale x;
+        x.customer_id = i;
+        x.note = notes[static_cast<std::size_t>(i * 7) % std::size(notes)];
+        ++oracle[x.note];
+        rows.push_back(x);
+    }
+    db.insert_many(rows);
+    std::vector<std::tuple<std::string, std::int64_t>> expected(oracle.begin(), oracle.end());
+    const auto grouped = db.query<Sale>().group_by(&Sale::note).select<std::tuple<std::string, std::int64_t>>(&Sale::note, sluice::count());
+    CHECK(grouped.all() == expected);
+    for (std::size_t page : {1, 2, 3, 9, 10, 11}) {
+        CAPTURE(page);
+        CHECK(collect(grouped.yield_per(page)) == expected);
+    }
+}
+
 TEST_CASE("group_by: misuse is refused with the reason") {
     auto db = support::connect();
     seed(db, 1, 20);
